@@ -1,0 +1,99 @@
+//! Compute-optimal allocation: how to split a FLOP budget C = 6ND between
+//! parameters N and tokens D.
+//!
+//! Closed forms live with each law ([`crate::laws`]); this module holds the
+//! result type and a numeric minimiser that checks them and serves laws with
+//! no closed form.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::error::{check, Result};
+use crate::units::fmt_si;
+
+/// A training run: budget, parameters, tokens and the loss a law predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Allocation {
+    /// Training compute in FLOPs (6ND).
+    #[serde(rename = "C")]
+    pub c: f64,
+    /// Parameters.
+    #[serde(rename = "N")]
+    pub n: f64,
+    /// Training tokens.
+    #[serde(rename = "D")]
+    pub d: f64,
+    /// Predicted loss.
+    pub loss: f64,
+}
+
+impl Allocation {
+    /// Tokens per parameter, D/N.
+    pub fn tokens_per_param(&self) -> f64 {
+        self.d / self.n
+    }
+}
+
+impl fmt::Display for Allocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "C = {:.3e} FLOPs -> N = {} params, D = {} tokens ({:.1} tokens/param), loss = {:.4}",
+            self.c,
+            fmt_si(self.n),
+            fmt_si(self.d),
+            self.tokens_per_param(),
+            self.loss
+        )
+    }
+}
+
+/// Training FLOPs C = 6ND (Kaplan et al. 2020 §2.1: about 6 FLOPs per
+/// parameter per token for the forward and backward pass).
+pub fn compute_flops(n: f64, d: f64) -> Result<f64> {
+    let n = check::positive("N", n)?;
+    let d = check::positive("D", d)?;
+    check::finite_result("6ND", 6.0 * n * d)
+}
+
+/// Minimise `loss(N, C/(6N))` over N by golden-section search in ln N.
+///
+/// The laws here are unimodal along the budget line, so golden-section on a
+/// bracket of N from 1 to C/6 (D >= 1 token) finds the optimum; 200
+/// iterations shrink the bracket by 0.618^200, far below f64 resolution.
+pub fn minimize_on_budget(c: f64, loss: impl Fn(f64, f64) -> f64) -> Result<Allocation> {
+    let c = check::positive("C", c)?;
+    let f = |ln_n: f64| {
+        let n = ln_n.exp();
+        loss(n, c / (6.0 * n))
+    };
+    let (mut lo, mut hi) = (0.0_f64, (c / 6.0).ln().max(1e-9));
+    let inv_phi = (5f64.sqrt() - 1.0) / 2.0;
+    let mut x1 = hi - inv_phi * (hi - lo);
+    let mut x2 = lo + inv_phi * (hi - lo);
+    let (mut f1, mut f2) = (f(x1), f(x2));
+    for _ in 0..200 {
+        if f1 < f2 {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - inv_phi * (hi - lo);
+            f1 = f(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + inv_phi * (hi - lo);
+            f2 = f(x2);
+        }
+    }
+    let n = (0.5 * (lo + hi)).exp();
+    let d = c / (6.0 * n);
+    Ok(Allocation {
+        c,
+        n,
+        d,
+        loss: check::finite_result("loss", loss(n, d))?,
+    })
+}

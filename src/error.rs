@@ -1,0 +1,134 @@
+//! The one error type of the pure-math core.
+//!
+//! Core functions name the offending argument and say what would be valid; the
+//! script layer adds the function name and the script position.
+
+use thiserror::Error;
+
+/// Result of a core computation.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Why a core computation refused its input.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// A numeric argument outside its domain (non-positive, NaN, infinite, out of range).
+    #[error("{arg} must be {expected}, got {value}")]
+    InvalidArgument {
+        arg: String,
+        expected: &'static str,
+        value: String,
+    },
+    /// An array argument with no elements.
+    #[error("{arg} must not be empty")]
+    Empty { arg: String },
+    /// Two arrays that must pair up element by element do not.
+    #[error("{left} and {right} must have the same length, got {left_len} and {right_len}")]
+    LengthMismatch {
+        left: String,
+        right: String,
+        left_len: usize,
+        right_len: usize,
+    },
+    /// A name (law, column, option, hardware) that does not exist.
+    #[error("unknown {kind} '{name}'; known: {known}")]
+    UnknownName {
+        kind: &'static str,
+        name: String,
+        known: String,
+    },
+    /// Input that cannot be parsed (a number with a unit, a CSV cell).
+    #[error("cannot parse {what} '{text}': {reason}")]
+    Parse {
+        what: &'static str,
+        text: String,
+        reason: String,
+    },
+    /// A computation whose result would not be a finite number.
+    #[error("{0}")]
+    NotFinite(String),
+    /// An I/O failure while reading or writing a file.
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+}
+
+impl Error {
+    /// Build an [`Error::InvalidArgument`] for a number.
+    pub fn invalid(arg: impl Into<String>, expected: &'static str, value: f64) -> Self {
+        Error::InvalidArgument {
+            arg: arg.into(),
+            expected,
+            value: format_value(value),
+        }
+    }
+
+    /// Build an [`Error::UnknownName`] listing the names that exist.
+    pub fn unknown<S: AsRef<str>>(
+        kind: &'static str,
+        name: impl Into<String>,
+        known: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let known: Vec<String> = known.into_iter().map(|s| s.as_ref().to_string()).collect();
+        Error::UnknownName {
+            kind,
+            name: name.into(),
+            known: known.join(", "),
+        }
+    }
+}
+
+fn format_value(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf" } else { "-inf" }.into()
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The domain checks every law and conversion applies to its inputs.
+pub mod check {
+    use super::{Error, Result};
+
+    /// `v` must be finite and > 0 (sizes, token counts, FLOPs, losses, throughput).
+    #[inline]
+    pub fn positive(arg: &str, v: f64) -> Result<f64> {
+        if v.is_finite() && v > 0.0 {
+            Ok(v)
+        } else {
+            Err(Error::invalid(arg, "a positive finite number", v))
+        }
+    }
+
+    /// `v` must be finite and >= 0.
+    #[inline]
+    pub fn non_negative(arg: &str, v: f64) -> Result<f64> {
+        if v.is_finite() && v >= 0.0 {
+            Ok(v)
+        } else {
+            Err(Error::invalid(arg, "a non-negative finite number", v))
+        }
+    }
+
+    /// `v` must be finite.
+    #[inline]
+    pub fn finite(arg: &str, v: f64) -> Result<f64> {
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(Error::invalid(arg, "a finite number", v))
+        }
+    }
+
+    /// A computed result must be finite; `what` says what overflowed.
+    #[inline]
+    pub fn finite_result(what: &str, v: f64) -> Result<f64> {
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(Error::NotFinite(format!(
+                "{what} is not a finite number ({v}); the inputs are outside the range where the law is defined"
+            )))
+        }
+    }
+}

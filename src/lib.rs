@@ -1,0 +1,44 @@
+//! # scaling-lab
+//!
+//! Scaling laws, compute-optimal allocation, transformer shape sweeps and
+//! training cost, as a Rust library and as functions of an embedded Rhai
+//! scripting engine.
+//!
+//! The core modules ([`laws`], [`allocation`], [`architecture`], [`cost`],
+//! [`units`], [`table`]) are plain `f64` math with typed results and one
+//! [`Error`] type. [`script`] registers them into Rhai; front ends (the
+//! `scaling-lab` binary, notebooks) use the script layer or the core.
+//!
+//! ```
+//! use scaling_lab::laws::Law;
+//!
+//! let chinchilla = Law::chinchilla();
+//! // Hoffmann et al. 2022 eq. 10 at Chinchilla's own size: 70B params, 1.4T tokens.
+//! let loss = chinchilla.loss(70e9, 1.4e12).unwrap();
+//! assert!((loss - 1.9366).abs() < 5e-4);
+//!
+//! // Compute-optimal allocation of Gopher's budget (eq. 4).
+//! let best = chinchilla.optimal(5.76e23).unwrap();
+//! assert!((best.n / 3.219e10 - 1.0).abs() < 1e-3);
+//! ```
+
+pub mod allocation;
+pub mod architecture;
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod cost;
+pub mod error;
+pub mod laws;
+pub mod numeric;
+pub mod output;
+pub mod pyformat;
+pub mod script;
+pub mod session;
+pub mod table;
+pub mod units;
+
+pub use allocation::Allocation;
+pub use error::{Error, Result};
+pub use laws::Law;
+pub use session::{Outcome, ScriptError, Session};
+pub use table::Table;

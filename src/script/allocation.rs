@@ -1,0 +1,73 @@
+//! Compute-optimal allocation and FLOP counting in scripts.
+
+use rhai::plugin::*;
+
+#[export_module]
+pub mod api {
+    use rhai::{Dynamic, NativeCallContext, FLOAT};
+
+    use crate::allocation;
+    use crate::laws::{Law, Parametric};
+    use crate::script::args::{fail, map2, ScriptResult};
+    use crate::script::convert::allocation_result;
+
+    /// Training compute C = 6ND in FLOPs (Kaplan et al. 2020 §2.1: about 6
+    /// FLOPs per parameter per token, forward and backward).
+    ///
+    /// ```rhai
+    /// compute_flops(175e9, 300e9)   // 3.15e23 (GPT-3)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn compute_flops(ctx: NativeCallContext, n: Dynamic, d: Dynamic) -> ScriptResult<Dynamic> {
+        map2(&ctx, ("N", "D"), &n, &d, allocation::compute_flops)
+    }
+
+    /// Compute-optimal N and D for a budget of C FLOPs under the Chinchilla
+    /// law (eq. 10, rounded), C = 6ND: `#{C, N, D, loss}`.
+    ///
+    /// Hoffmann et al. 2022 eq. 4: N_opt = G (C/6)^(beta/(alpha+beta)),
+    /// G = (alpha A/(beta B))^(1/(alpha+beta)). (The first seed raised the
+    /// coefficient to beta/(alpha+beta) and got N 19% low; see docs/errata.md.)
+    /// An array of budgets gives a Table with one row per budget.
+    ///
+    /// ```rhai
+    /// let a = find_optimal_allocation(5.76e23);
+    /// a.N      // 3.219e10
+    /// a.D      // 2.982e12
+    /// a.loss   // 1.9307
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn find_optimal_allocation(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
+        let law = Parametric::CHINCHILLA;
+        allocation_result(&ctx, "C", &c, |c| law.optimal(c))
+    }
+
+    /// Compute-optimal allocation of C FLOPs under the given law (same as `law.optimal(C)`).
+    ///
+    /// ```rhai
+    /// find_optimal_allocation(1e24, law("kaplan"))
+    /// ```
+    #[rhai_fn(name = "find_optimal_allocation", return_raw)]
+    pub fn find_optimal_allocation_law(ctx: NativeCallContext, c: Dynamic, law: Law) -> ScriptResult<Dynamic> {
+        allocation_result(&ctx, "C", &c, |c| law.optimal(c))
+    }
+
+    /// The exponent beta/alpha of N_opt ∝ D_opt^(beta/alpha) under the
+    /// Chinchilla law (0.824): from eq. 4, N_opt ∝ C^(beta/(alpha+beta)) and
+    /// D_opt ∝ C^(alpha/(alpha+beta)).
+    ///
+    /// ```rhai
+    /// compute_optimal_ratio()   // 0.8235
+    /// ```
+    pub fn compute_optimal_ratio() -> FLOAT {
+        Parametric::CHINCHILLA.optimal_ratio_exponent()
+    }
+
+    /// The exponent beta/alpha of N_opt ∝ D_opt^(beta/alpha) for a parametric law.
+    #[rhai_fn(name = "compute_optimal_ratio", return_raw)]
+    pub fn compute_optimal_ratio_law(ctx: NativeCallContext, law: Law) -> ScriptResult<FLOAT> {
+        law.parametric()
+            .map(|p| p.optimal_ratio_exponent())
+            .ok_or_else(|| fail(&ctx, format!("law '{}' is not of the parametric form", law.name)))
+    }
+}

@@ -1,0 +1,271 @@
+//! The function reference, generated from the engine's own metadata (the
+//! `///` comments of the registration modules). `scaling-lab doc` prints it,
+//! `docs/functions.md` stores it, the REPL's `:help NAME` shows one entry.
+
+use rhai::packages::Package;
+use rhai::{Engine, Module, Shared};
+use serde_json::Value;
+
+use super::{allocation, architecture, cost, io, laws, numbers, table};
+
+/// One registered function (or overload) as users call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FnDoc {
+    /// The name typed to call it (`chinchilla_loss`, `loss`, `name`).
+    pub name: String,
+    /// How a call looks: `chinchilla_loss(N, D)`, `law.loss(N, D)`, `t[name]`.
+    pub call: String,
+    /// Return type, when more specific than "any value".
+    pub returns: Option<String>,
+    /// The doc comment as Markdown.
+    pub doc: String,
+    /// Section of the reference it belongs to.
+    pub section: &'static str,
+}
+
+impl FnDoc {
+    /// The first paragraph of the doc comment, on one line.
+    pub fn summary(&self) -> String {
+        self.doc
+            .split("\n\n")
+            .next()
+            .unwrap_or("")
+            .replace('\n', " ")
+    }
+
+    /// `call -> returns`.
+    pub fn signature(&self) -> String {
+        match &self.returns {
+            Some(r) => format!("{} -> {r}", self.call),
+            None => self.call.clone(),
+        }
+    }
+}
+
+/// (section title, one-line description, module) for each domain.
+fn sections() -> Vec<(&'static str, &'static str, Shared<Module>)> {
+    vec![
+        (
+            "Scaling laws",
+            "Chinchilla and Kaplan laws, their inverses, and laws as values.",
+            rhai::exported_module!(laws::api).into(),
+        ),
+        (
+            "Compute-optimal allocation",
+            "How to split a FLOP budget between parameters and tokens.",
+            rhai::exported_module!(allocation::api).into(),
+        ),
+        (
+            "Architecture",
+            "Transformer shapes and parameter counts.",
+            rhai::exported_module!(architecture::api).into(),
+        ),
+        (
+            "Compute and time",
+            "FLOPs, PF-days and wall-clock time.",
+            rhai::exported_module!(cost::api).into(),
+        ),
+        (
+            "Tables",
+            "DataFrame-like tables: columns, rows, selection, export.",
+            rhai::exported_module!(table::api).into(),
+        ),
+        (
+            "Numbers",
+            "Grids, readable numbers, array statistics and self-checks.",
+            rhai::exported_module!(numbers::api).into(),
+        ),
+        (
+            "Files",
+            "JSON and the only file writes a script can make.",
+            rhai::exported_module!(io::api).into(),
+        ),
+    ]
+}
+
+fn display_param(name: &str, ty: &str) -> String {
+    let name = match name {
+        "n" => "N",
+        "d" => "D",
+        "c" => "C",
+        other => other,
+    };
+    match clean_type(ty).as_deref() {
+        None | Some("Dynamic") => name.to_string(),
+        Some(t) => format!("{name}: {t}"),
+    }
+}
+
+fn clean_type(ty: &str) -> Option<String> {
+    let t = ty.trim();
+    let t = t
+        .strip_prefix("ScriptResult<")
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(t);
+    let t = t.trim_start_matches("&mut ").trim_start_matches('&');
+    let t = match t {
+        "" | "()" => return None,
+        "str" | "String" | "ImmutableString" => "string",
+        "i64" | "INT" => "int",
+        "f64" | "FLOAT" => "float",
+        "bool" => "bool",
+        "Array" => "array",
+        "Map" => "map",
+        "FnPtr" => "Fn",
+        "crate::table::Table" => "Table",
+        other => other,
+    };
+    Some(t.to_string())
+}
+
+fn receiver(ty: &str) -> Option<&'static str> {
+    match clean_type(ty).as_deref() {
+        Some("Law") => Some("law"),
+        Some("Table") => Some("t"),
+        _ => None,
+    }
+}
+
+fn entry(f: &Value, section: &'static str) -> Option<FnDoc> {
+    let raw_name = f["name"].as_str()?;
+    let params: Vec<(String, String)> = f["params"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    (
+                        p["name"].as_str().unwrap_or("_").to_string(),
+                        p["type"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let doc = f["docComments"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .filter_map(|l| l.as_str())
+                .flat_map(|block| block.lines().map(str::to_string).collect::<Vec<_>>())
+                .map(|l| {
+                    let l = l.trim_start();
+                    let l = l.strip_prefix("///").unwrap_or(l);
+                    l.strip_prefix(' ').unwrap_or(l).to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    let returns = f["returnType"]
+        .as_str()
+        .and_then(clean_type)
+        .filter(|t| t != "Dynamic");
+    let shown: Vec<String> = params.iter().map(|(n, t)| display_param(n, t)).collect();
+    let first_receiver = params.first().and_then(|(_, t)| receiver(t));
+    let (name, call) = if let Some(prop) = raw_name.strip_prefix("get$") {
+        let r = first_receiver.unwrap_or("x");
+        (prop.to_string(), format!("{r}.{prop}"))
+    } else if raw_name == "index$get$" {
+        let r = first_receiver.unwrap_or("x");
+        ("[]".to_string(), format!("{r}[{}]", shown[1..].join(", ")))
+    } else if raw_name == "index$set$" {
+        let r = first_receiver.unwrap_or("x");
+        (
+            "[]=".to_string(),
+            format!("{r}[{}] = {}", shown[1], shown[2..].join(", ")),
+        )
+    } else if let (Some(r), true) = (first_receiver, params.len() > 0) {
+        let rest = shown[1..].join(", ");
+        (raw_name.to_string(), format!("{r}.{raw_name}({rest})"))
+    } else {
+        (raw_name.to_string(), format!("{raw_name}({})", shown.join(", ")))
+    };
+    Some(FnDoc {
+        name,
+        call,
+        returns,
+        doc,
+        section,
+    })
+}
+
+/// Every documented function, section by section, alphabetical within a section.
+pub fn catalog() -> Vec<FnDoc> {
+    let mut out = Vec::new();
+    for (title, _, module) in sections() {
+        let mut engine = Engine::new_raw();
+        engine.register_global_module(module);
+        let json = engine
+            .gen_fn_metadata_to_json(false)
+            .expect("metadata serialises");
+        let v: Value = serde_json::from_str(&json).expect("metadata is JSON");
+        let mut fns: Vec<FnDoc> = v["functions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| entry(f, title))
+            .filter(|d| !matches!(d.name.as_str(), "to_string" | "to_debug"))
+            .collect();
+        fns.sort_by(|a, b| a.name.cmp(&b.name).then(a.call.cmp(&b.call)));
+        out.extend(fns);
+    }
+    out
+}
+
+/// Entries whose name is `name` (every overload).
+pub fn lookup(name: &str) -> Vec<FnDoc> {
+    catalog().into_iter().filter(|d| d.name == name).collect()
+}
+
+/// Names a user can call, deduplicated and sorted (for completion).
+pub fn function_names() -> Vec<String> {
+    let mut names: Vec<String> = catalog()
+        .into_iter()
+        .map(|d| d.name)
+        .filter(|n| n.chars().next().is_some_and(|c| c.is_alphabetic()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The whole reference as Markdown.
+pub fn markdown() -> String {
+    let docs = catalog();
+    let mut s = String::from(
+        "# scaling-lab function reference\n\n\
+         Generated by `scaling-lab doc` from the engine's metadata (the doc comments in\n\
+         `src/script/`). Do not edit by hand: `cargo test` fails when this file is stale;\n\
+         regenerate it with `cargo run -q -- doc > docs/functions.md`.\n\n\
+         Every numeric argument accepts a float or an integer (`70e9`, `70000000000`);\n\
+         arguments named like `N`, `D`, `C` or `loss` also accept an array and then return\n\
+         an array (or a `Table`, for functions that return a record), computed in Rust.\n\n",
+    );
+    for (title, blurb, _) in sections() {
+        s.push_str(&format!("- [{title}](#{}) — {blurb}\n", anchor(title)));
+    }
+    for (title, blurb, _) in sections() {
+        s.push_str(&format!("\n## {title}\n\n{blurb}\n"));
+        for d in docs.iter().filter(|d| d.section == title) {
+            s.push_str(&format!("\n### `{}`\n\n{}\n", d.signature(), d.doc.trim()));
+        }
+    }
+    s
+}
+
+fn anchor(title: &str) -> String {
+    title
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The package's module, for callers that build their own engine.
+pub fn package_module() -> Shared<Module> {
+    super::ScalingLabPackage::new().as_shared_module()
+}

@@ -1,0 +1,130 @@
+//! Numbers in scripts: grids, readable formatting, array statistics, checks.
+
+use rhai::plugin::*;
+
+#[export_module]
+pub mod api {
+    use rhai::{Array, Dynamic, NativeCallContext, FLOAT};
+
+    use crate::numeric;
+    use crate::pyformat;
+    use crate::script::args::{self, fail, lift, ScriptResult};
+    use crate::units;
+
+    fn to_array(v: Vec<FLOAT>) -> Array {
+        v.into_iter().map(Dynamic::from_float).collect()
+    }
+
+    /// `n` numbers from 10^a to 10^b, evenly spaced in log (numpy `logspace`).
+    ///
+    /// ```rhai
+    /// logspace(6, 11, 50)   // 1e6 .. 1e11, 50 points
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn logspace(ctx: NativeCallContext, a: Dynamic, b: Dynamic, n: Dynamic) -> ScriptResult<Array> {
+        let a = args::number(&ctx, "a", &a)?;
+        let b = args::number(&ctx, "b", &b)?;
+        let n = args::whole(&ctx, "n", &n)?;
+        Ok(to_array(lift(&ctx, numeric::logspace(a, b, n))?))
+    }
+
+    /// `n` numbers evenly spaced from a to b inclusive (numpy `linspace`).
+    ///
+    /// ```rhai
+    /// linspace(0, 1, 5)   // [0.0, 0.25, 0.5, 0.75, 1.0]
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn linspace(ctx: NativeCallContext, a: Dynamic, b: Dynamic, n: Dynamic) -> ScriptResult<Array> {
+        let a = args::number(&ctx, "a", &a)?;
+        let b = args::number(&ctx, "b", &b)?;
+        let n = args::whole(&ctx, "n", &n)?;
+        Ok(to_array(lift(&ctx, numeric::linspace(a, b, n))?))
+    }
+
+    /// A number with three significant digits and K/M/B/T: `fmt_si(1.4e12)` is `"1.40T"`.
+    ///
+    /// ```rhai
+    /// fmt_si(70e9)   // "70.0B"
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn fmt_si(ctx: NativeCallContext, x: Dynamic) -> ScriptResult<String> {
+        Ok(units::fmt_si(args::number(&ctx, "x", &x)?))
+    }
+
+    /// Parse a number with an optional K/M/B/T (or P/E/Z/Y) suffix: `parse_si("70B")` is 7e10.
+    ///
+    /// ```rhai
+    /// parse_si("1.4T")   // 1.4e12
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn parse_si(ctx: NativeCallContext, text: &str) -> ScriptResult<FLOAT> {
+        lift(&ctx, units::parse_si(text))
+    }
+
+    /// Format a number or text with a Python format spec:
+    /// `fmt(3.14e23, ".2e")` is `"3.14e+23"`, `fmt(32.19, ">8.1f")` is `"    32.2"`,
+    /// `fmt("GPT-3", "<20")` pads to 20 characters.
+    ///
+    /// ```rhai
+    /// fmt(1.93069, ".3f")   // "1.931"
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn fmt(ctx: NativeCallContext, value: Dynamic, spec: &str) -> ScriptResult<String> {
+        if let Some(x) = args::as_number(&value) {
+            lift(&ctx, pyformat::format_number(x, spec))
+        } else if value.is_string() {
+            lift(&ctx, pyformat::format_text(&value.to_string(), spec))
+        } else {
+            Err(fail(&ctx, format!("value must be a number or a string, got {}", args::type_name(&value))))
+        }
+    }
+
+    /// Sum of an array of numbers.
+    #[rhai_fn(name = "sum", return_raw)]
+    pub fn sum(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
+        Ok(args::array_numbers(&ctx, "xs", &xs)?.iter().sum())
+    }
+
+    /// Mean of an array of numbers.
+    #[rhai_fn(name = "mean", return_raw)]
+    pub fn mean(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
+        let v = args::array_numbers(&ctx, "xs", &xs)?;
+        Ok(v.iter().sum::<FLOAT>() / v.len() as FLOAT)
+    }
+
+    /// Smallest number of an array.
+    #[rhai_fn(name = "min", return_raw)]
+    pub fn min_of(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
+        Ok(args::array_numbers(&ctx, "xs", &xs)?.into_iter().fold(FLOAT::INFINITY, FLOAT::min))
+    }
+
+    /// Largest number of an array.
+    #[rhai_fn(name = "max", return_raw)]
+    pub fn max_of(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
+        Ok(args::array_numbers(&ctx, "xs", &xs)?.into_iter().fold(FLOAT::NEG_INFINITY, FLOAT::max))
+    }
+
+    /// Fail the script unless `actual` is within relative tolerance `rel_tol`
+    /// of `expected` (|a - e| <= rel_tol |e|). For self-checking scripts that
+    /// hold published figures.
+    ///
+    /// ```rhai
+    /// assert_close(chinchilla_loss(70e9, 1.4e12), 1.9366, 1e-4)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn assert_close(ctx: NativeCallContext, actual: Dynamic, expected: Dynamic, rel_tol: Dynamic) -> ScriptResult<()> {
+        let a = args::number(&ctx, "actual", &actual)?;
+        let e = args::number(&ctx, "expected", &expected)?;
+        let tol = args::number(&ctx, "rel_tol", &rel_tol)?;
+        if !(tol.is_finite() && tol >= 0.0) {
+            return Err(fail(&ctx, format!("rel_tol must be a non-negative finite number, got {tol}")));
+        }
+        let ok = a.is_finite() && e.is_finite() && (a - e).abs() <= tol * e.abs();
+        if ok {
+            Ok(())
+        } else {
+            let rel = if e != 0.0 { (a - e).abs() / e.abs() } else { FLOAT::INFINITY };
+            Err(fail(&ctx, format!("{a} is not within {tol} of {e} (relative difference {rel:.3e})")))
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! A scripting session: one engine, one scope and the functions defined so
+//! far, evaluated piece by piece. The script runner, the REPL and notebooks
+//! all drive this; none of it knows about terminals.
+//!
+//! ```
+//! let mut s = scaling_lab::Session::capturing();
+//! s.run("let C = 1e24;").unwrap();
+//! let out = s.run("find_optimal_allocation(C).N").unwrap();
+//! let n = out.value.as_float().unwrap();
+//! assert!((n / 1e9 - 65.6).abs() < 1.0, "{n}");
+//! ```
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rhai::{Dynamic, Engine, EvalAltResult, Position, Scope, AST};
+
+use crate::script::{build_engine, diagnostic, value, EngineConfig, Limits};
+
+/// A failed evaluation: message, position and a rendered diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptError {
+    /// The message alone.
+    pub message: String,
+    /// (line, column), 1-based, when known.
+    pub position: Option<(usize, usize)>,
+    /// Message with the source line and a caret, ready to print.
+    pub rendered: String,
+    /// True when the evaluation was stopped by an interrupt (Ctrl-C).
+    pub interrupted: bool,
+}
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rendered)
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+fn position_of(p: Position) -> Option<(usize, usize)> {
+    Some((p.line()?, p.position().unwrap_or(1)))
+}
+
+/// What one evaluation produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The value of the last expression (`()` when it was a statement).
+    pub value: Dynamic,
+    /// Lines printed with `print` (only in a capturing session).
+    pub printed: Vec<String>,
+}
+
+impl Outcome {
+    /// The value as text, as the REPL shows it (`None` for `()`).
+    pub fn text(&self) -> Option<String> {
+        value::to_text(&self.value)
+    }
+}
+
+/// An engine plus the state that persists between evaluations.
+pub struct Session {
+    engine: Engine,
+    scope: Scope<'static>,
+    functions: AST,
+    captured: Option<Arc<Mutex<Vec<String>>>>,
+    interrupt: Arc<AtomicBool>,
+    inputs: Vec<String>,
+    source_name: String,
+}
+
+impl Session {
+    /// A session with default limits whose `print` goes to standard output.
+    pub fn new() -> Session {
+        Session::with_config(EngineConfig::default(), false)
+    }
+
+    /// A session whose `print` output is collected into each [`Outcome`].
+    pub fn capturing() -> Session {
+        Session::with_config(EngineConfig::default(), true)
+    }
+
+    /// A session with explicit limits and output folder.
+    pub fn with_config(mut config: EngineConfig, capture: bool) -> Session {
+        let interrupt = config
+            .interrupt
+            .get_or_insert_with(|| Arc::new(AtomicBool::new(false)))
+            .clone();
+        let mut engine = build_engine(&config);
+        let captured = capture.then(|| Arc::new(Mutex::new(Vec::new())));
+        if let Some(buf) = captured.clone() {
+            let dbg = buf.clone();
+            engine.on_print(move |s| buf.lock().expect("print buffer").push(s.to_string()));
+            engine.on_debug(move |s, _, _| dbg.lock().expect("print buffer").push(s.to_string()));
+        }
+        Session {
+            engine,
+            scope: Scope::new(),
+            functions: AST::empty(),
+            captured,
+            interrupt,
+            inputs: Vec::new(),
+            source_name: "<input>".into(),
+        }
+    }
+
+    /// Name used for the source in diagnostics (a file name, `<repl>`, `cell [3]`).
+    pub fn set_source_name(&mut self, name: impl Into<String>) {
+        self.source_name = name.into();
+    }
+
+    /// The engine (for metadata, completion and syntax checks).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The flag that stops the running evaluation when set.
+    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
+        self.interrupt.clone()
+    }
+
+    /// Variables in scope: (name, value).
+    pub fn variables(&self) -> Vec<(String, Dynamic)> {
+        self.scope
+            .iter()
+            .map(|(n, _, v)| (n.to_string(), v))
+            .collect()
+    }
+
+    /// Names of functions defined with `fn` so far.
+    pub fn script_functions(&self) -> Vec<String> {
+        self.functions
+            .iter_functions()
+            .map(|f| format!("{}({})", f.name, f.params.join(", ")))
+            .collect()
+    }
+
+    /// Inputs that evaluated without error, in order.
+    pub fn history(&self) -> &[String] {
+        &self.inputs
+    }
+
+    /// Forget every variable and function.
+    pub fn reset(&mut self) {
+        self.scope.clear();
+        self.functions = AST::empty();
+        self.inputs.clear();
+    }
+
+    /// Evaluate `code` in the session: `let` variables and `fn` definitions persist.
+    pub fn run(&mut self, code: &str) -> Result<Outcome, ScriptError> {
+        self.interrupt.store(false, Ordering::SeqCst);
+        if let Some(buf) = &self.captured {
+            buf.lock().expect("print buffer").clear();
+        }
+        let ast = self
+            .engine
+            .compile_with_scope(&self.scope, code)
+            .map_err(|e| ScriptError {
+                message: e.err_type().to_string(),
+                position: position_of(e.position()),
+                rendered: diagnostic::render_parse(&e, &self.source_name, code),
+                interrupted: false,
+            })?;
+        // Keep earlier functions, add (or redefine) this input's ones.
+        let functions = self.functions.clone_functions_only().merge(&ast.clone_functions_only());
+        let runnable = functions.merge(&ast);
+        let result = self
+            .engine
+            .eval_ast_with_scope::<Dynamic>(&mut self.scope, &runnable);
+        self.interrupt.store(false, Ordering::SeqCst);
+        let printed = self
+            .captured
+            .as_ref()
+            .map(|b| std::mem::take(&mut *b.lock().expect("print buffer")))
+            .unwrap_or_default();
+        match result {
+            Ok(value) => {
+                self.functions = functions;
+                self.inputs.push(code.to_string());
+                Ok(Outcome { value, printed })
+            }
+            Err(e) => Err(self.error(&e, code)),
+        }
+    }
+
+    fn error(&self, e: &EvalAltResult, code: &str) -> ScriptError {
+        let interrupted = matches!(
+            e,
+            EvalAltResult::ErrorTerminated(v, _) if v.to_string() == crate::script::INTERRUPTED
+        );
+        ScriptError {
+            message: diagnostic::message(e),
+            position: position_of(diagnostic::position(e)),
+            rendered: diagnostic::render(e, &self.source_name, code),
+            interrupted,
+        }
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+/// Options of the script runner.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Limits for the engine.
+    pub limits: Limits,
+    /// Folder for relative output paths.
+    pub out_dir: Option<PathBuf>,
+}

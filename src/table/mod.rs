@@ -1,0 +1,338 @@
+//! `Table`: named columns of numbers or text with a row index, the value
+//! users know as a pandas DataFrame. Rendering to text, CSV, JSON and HTML
+//! lives in [`render`]; this module holds the data and its operations.
+
+pub mod render;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// One column's data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Column {
+    /// Numbers.
+    Num(Vec<f64>),
+    /// Text.
+    Text(Vec<String>),
+}
+
+impl Column {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Num(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+
+    /// True when the column has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn take(&self, rows: &[usize]) -> Column {
+        match self {
+            Column::Num(v) => Column::Num(rows.iter().map(|&i| v[i]).collect()),
+            Column::Text(v) => Column::Text(rows.iter().map(|&i| v[i].clone()).collect()),
+        }
+    }
+}
+
+/// How a numeric column prints in text and HTML tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum NumFormat {
+    /// Integers when every value is whole, else fixed or scientific as the magnitudes need.
+    #[default]
+    Auto,
+    /// Three significant digits with K/M/B/T (`32.2B`).
+    Si,
+    /// Scientific with this many decimals.
+    Sci(usize),
+    /// Fixed with this many decimals.
+    Fixed(usize),
+}
+
+impl NumFormat {
+    /// Parse `"auto"`, `"si"`, `"sci"`, `"sci:3"`, `"fixed:2"`, `".2f"`, `".3e"`.
+    pub fn parse(text: &str) -> Result<NumFormat> {
+        let t = text.trim().to_ascii_lowercase();
+        let digits = |s: &str| -> Option<usize> { s.parse().ok().filter(|d| *d <= 17) };
+        let f = match t.as_str() {
+            "auto" => Some(NumFormat::Auto),
+            "si" => Some(NumFormat::Si),
+            "sci" => Some(NumFormat::Sci(3)),
+            "fixed" => Some(NumFormat::Fixed(2)),
+            _ => {
+                if let Some(d) = t.strip_prefix("sci:") {
+                    digits(d).map(NumFormat::Sci)
+                } else if let Some(d) = t.strip_prefix("fixed:") {
+                    digits(d).map(NumFormat::Fixed)
+                } else if let Some(d) = t.strip_prefix('.').and_then(|s| s.strip_suffix('f')) {
+                    digits(d).map(NumFormat::Fixed)
+                } else if let Some(d) = t.strip_prefix('.').and_then(|s| s.strip_suffix('e')) {
+                    digits(d).map(NumFormat::Sci)
+                } else {
+                    None
+                }
+            }
+        };
+        f.ok_or_else(|| Error::Parse {
+            what: "column format",
+            text: text.into(),
+            reason: "use auto, si, sci, sci:N, fixed:N, .Nf or .Ne".into(),
+        })
+    }
+}
+
+/// Named, equally long columns with a row index.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    names: Vec<String>,
+    columns: Vec<Column>,
+    formats: Vec<NumFormat>,
+    index: Vec<i64>,
+}
+
+/// A single cell, as a row yields it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    /// A number.
+    Num(f64),
+    /// Text.
+    Text(String),
+}
+
+impl Table {
+    /// An empty table.
+    pub fn new() -> Table {
+        Table::default()
+    }
+
+    /// Build from `(name, column)` pairs; every column must have the same length.
+    pub fn from_columns<S: Into<String>>(cols: impl IntoIterator<Item = (S, Column)>) -> Result<Table> {
+        let mut t = Table::new();
+        for (name, col) in cols {
+            t.set_column(name, col)?;
+        }
+        Ok(t)
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True when the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Column names in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Row labels (0, 1, 2, ... unless rows were selected from a larger table).
+    pub fn index(&self) -> &[i64] {
+        &self.index
+    }
+
+    /// Columns in order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// Display formats in column order.
+    pub fn formats(&self) -> &[NumFormat] {
+        &self.formats
+    }
+
+    fn position(&self, name: &str) -> Result<usize> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| Error::unknown("column", name, &self.names))
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Result<&Column> {
+        Ok(&self.columns[self.position(name)?])
+    }
+
+    /// The numeric column called `name`.
+    pub fn num_column(&self, name: &str) -> Result<&[f64]> {
+        match self.column(name)? {
+            Column::Num(v) => Ok(v),
+            Column::Text(_) => Err(Error::InvalidArgument {
+                arg: format!("column '{name}'"),
+                expected: "a numeric column",
+                value: "text".into(),
+            }),
+        }
+    }
+
+    /// Add a column, or replace the one with the same name.
+    pub fn set_column(&mut self, name: impl Into<String>, col: Column) -> Result<()> {
+        let name = name.into();
+        if self.names.is_empty() {
+            self.index = (0..col.len() as i64).collect();
+        } else if col.len() != self.len() {
+            return Err(Error::LengthMismatch {
+                left: "the table".into(),
+                right: format!("column '{name}'"),
+                left_len: self.len(),
+                right_len: col.len(),
+            });
+        }
+        match self.names.iter().position(|n| *n == name) {
+            Some(i) => self.columns[i] = col,
+            None => {
+                self.names.push(name);
+                self.columns.push(col);
+                self.formats.push(NumFormat::Auto);
+            }
+        }
+        Ok(())
+    }
+
+    /// Set how a numeric column prints.
+    pub fn set_format(&mut self, name: &str, format: NumFormat) -> Result<()> {
+        let i = self.position(name)?;
+        self.formats[i] = format;
+        Ok(())
+    }
+
+    /// Row `i` as (name, cell) pairs; negative `i` counts from the end.
+    pub fn row(&self, i: i64) -> Result<Vec<(String, Cell)>> {
+        let r = self.row_position(i)?;
+        Ok(self
+            .names
+            .iter()
+            .zip(&self.columns)
+            .map(|(n, c)| {
+                let cell = match c {
+                    Column::Num(v) => Cell::Num(v[r]),
+                    Column::Text(v) => Cell::Text(v[r].clone()),
+                };
+                (n.clone(), cell)
+            })
+            .collect())
+    }
+
+    fn row_position(&self, i: i64) -> Result<usize> {
+        let n = self.len() as i64;
+        let r = if i < 0 { n + i } else { i };
+        if r < 0 || r >= n {
+            return Err(Error::InvalidArgument {
+                arg: "row".into(),
+                expected: "a row number within the table",
+                value: format!("{i} (the table has {n} rows)"),
+            });
+        }
+        Ok(r as usize)
+    }
+
+    /// The rows at these positions (not labels), keeping their index labels.
+    pub fn take(&self, rows: &[i64]) -> Result<Table> {
+        let rows: Vec<usize> = rows
+            .iter()
+            .map(|&i| self.row_position(i))
+            .collect::<Result<_>>()?;
+        Ok(Table {
+            names: self.names.clone(),
+            columns: self.columns.iter().map(|c| c.take(&rows)).collect(),
+            formats: self.formats.clone(),
+            index: rows.iter().map(|&r| self.index[r]).collect(),
+        })
+    }
+
+    /// The first `n` rows.
+    pub fn head(&self, n: usize) -> Table {
+        let rows: Vec<i64> = (0..n.min(self.len()) as i64).collect();
+        self.take(&rows).expect("rows are in range")
+    }
+
+    /// Only the named columns, in the given order.
+    pub fn select<S: AsRef<str>>(&self, names: &[S]) -> Result<Table> {
+        let mut t = Table {
+            index: self.index.clone(),
+            ..Table::default()
+        };
+        for name in names {
+            let i = self.position(name.as_ref())?;
+            t.names.push(self.names[i].clone());
+            t.columns.push(self.columns[i].clone());
+            t.formats.push(self.formats[i]);
+        }
+        Ok(t)
+    }
+
+    /// Position of the row whose `column` value is nearest `value` (first on ties).
+    pub fn closest_row(&self, column: &str, value: f64) -> Result<usize> {
+        crate::numeric::argmin_abs_diff(self.num_column(column)?, value)
+    }
+
+    /// Build a table from rows of (name, cell) pairs; every row needs the same names.
+    pub fn from_rows(rows: &[Vec<(String, Cell)>]) -> Result<Table> {
+        let Some(first) = rows.first() else {
+            return Ok(Table::new());
+        };
+        let mut t = Table::new();
+        for (k, (name, cell)) in first.iter().enumerate() {
+            let col = match cell {
+                Cell::Num(_) => Column::Num(
+                    rows.iter()
+                        .enumerate()
+                        .map(|(r, row)| match row.get(k) {
+                            Some((n, Cell::Num(x))) if n == name => Ok(*x),
+                            _ => Err(row_shape_error(r, name)),
+                        })
+                        .collect::<Result<_>>()?,
+                ),
+                Cell::Text(_) => Column::Text(
+                    rows.iter()
+                        .enumerate()
+                        .map(|(r, row)| match row.get(k) {
+                            Some((n, Cell::Text(x))) if n == name => Ok(x.clone()),
+                            _ => Err(row_shape_error(r, name)),
+                        })
+                        .collect::<Result<_>>()?,
+                ),
+            };
+            t.set_column(name.clone(), col)?;
+        }
+        if let Some((r, _)) = rows.iter().enumerate().find(|(_, row)| row.len() != first.len()) {
+            return Err(Error::InvalidArgument {
+                arg: format!("row {r}"),
+                expected: "the same columns as row 0",
+                value: format!("{} columns instead of {}", rows[r].len(), first.len()),
+            });
+        }
+        Ok(t)
+    }
+
+    /// Replace the row labels.
+    pub fn set_index(&mut self, index: Vec<i64>) -> Result<()> {
+        if index.len() != self.len() {
+            return Err(Error::LengthMismatch {
+                left: "the table".into(),
+                right: "the index".into(),
+                left_len: self.len(),
+                right_len: index.len(),
+            });
+        }
+        self.index = index;
+        Ok(())
+    }
+}
+
+fn row_shape_error(r: usize, name: &str) -> Error {
+    Error::InvalidArgument {
+        arg: format!("row {r}"),
+        expected: "the same columns, in the same order and of the same kind, as row 0",
+        value: format!("a different value for '{name}'"),
+    }
+}

@@ -1,0 +1,193 @@
+//! Every rendering of a [`Table`]: aligned text (like a pandas DataFrame's
+//! repr), HTML (like its `_repr_html_`), CSV and JSON records.
+
+use comfy_table::{presets::NOTHING, CellAlignment, Table as TextTable};
+use serde_json::{Map, Value};
+
+use super::{Column, NumFormat, Table};
+use crate::error::{Error, Result};
+use crate::pyformat::format_number;
+use crate::units::fmt_si;
+
+/// Cells of a numeric column as display strings, with one format for the
+/// whole column so that digits line up.
+pub fn format_numbers(values: &[f64], format: NumFormat) -> Vec<String> {
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let max_abs = finite.clone().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let min_nonzero = finite
+        .clone()
+        .filter(|v| *v != 0.0)
+        .fold(f64::INFINITY, |m, v| m.min(v.abs()));
+    let all_whole = finite.clone().all(|v| v.fract() == 0.0);
+    let spec = match format {
+        NumFormat::Si => return values.iter().map(|v| fmt_si(*v)).collect(),
+        NumFormat::Sci(d) => format!(".{d}e"),
+        NumFormat::Fixed(d) => format!(".{d}f"),
+        NumFormat::Auto if all_whole && max_abs < 1e15 => ".0f".to_string(),
+        NumFormat::Auto if max_abs >= 1e9 || min_nonzero < 1e-4 => ".6e".to_string(),
+        NumFormat::Auto => {
+            let decimals = finite
+                .map(|v| {
+                    let t = format!("{v:.6}");
+                    let frac = t.split_once('.').map_or("", |(_, f)| f);
+                    frac.trim_end_matches('0').len()
+                })
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            format!(".{decimals}f")
+        }
+    };
+    values
+        .iter()
+        .map(|v| {
+            if v.is_nan() {
+                "NaN".to_string()
+            } else {
+                format_number(*v, &spec).expect("internal specs are valid")
+            }
+        })
+        .collect()
+}
+
+fn display_cells(t: &Table) -> Vec<Vec<String>> {
+    t.columns()
+        .iter()
+        .zip(t.formats())
+        .map(|(c, f)| match c {
+            Column::Num(v) => format_numbers(v, *f),
+            Column::Text(v) => v.clone(),
+        })
+        .collect()
+}
+
+/// Aligned plain text: index column on the left, numbers right-aligned, text left-aligned.
+pub fn to_text(t: &Table) -> String {
+    if t.names().is_empty() {
+        return "Empty table".to_string();
+    }
+    let cells = display_cells(t);
+    let mut table = TextTable::new();
+    table.load_preset(NOTHING);
+    let mut header = vec![String::new()];
+    header.extend(t.names().iter().cloned());
+    table.set_header(header);
+    for r in 0..t.len() {
+        let mut row = vec![t.index()[r].to_string()];
+        row.extend(cells.iter().map(|c| c[r].clone()));
+        table.add_row(row);
+    }
+    for (k, col) in table.column_iter_mut().enumerate() {
+        let text = k > 0 && matches!(t.columns()[k - 1], Column::Text(_));
+        col.set_cell_alignment(if text {
+            CellAlignment::Left
+        } else {
+            CellAlignment::Right
+        });
+    }
+    let mut out: Vec<String> = table
+        .to_string()
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect();
+    // comfy-table pads every line by one space on the left; drop the shared margin.
+    let margin = out
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    for l in &mut out {
+        *l = l.get(margin..).unwrap_or("").to_string();
+    }
+    let mut s = out.join("\n");
+    if t.is_empty() {
+        s.push_str("\n(0 rows)");
+    }
+    s
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// HTML in the shape of pandas' `DataFrame._repr_html_` (class `dataframe`,
+/// index as row headers, numbers right-aligned).
+pub fn to_html(t: &Table) -> String {
+    let cells = display_cells(t);
+    let mut s = String::from("<table class=\"dataframe\" border=\"1\">\n  <thead>\n    <tr style=\"text-align: right;\">\n      <th></th>\n");
+    for n in t.names() {
+        s.push_str(&format!("      <th>{}</th>\n", escape_html(n)));
+    }
+    s.push_str("    </tr>\n  </thead>\n  <tbody>\n");
+    for r in 0..t.len() {
+        s.push_str(&format!("    <tr>\n      <th>{}</th>\n", t.index()[r]));
+        for (k, c) in cells.iter().enumerate() {
+            let align = match t.columns()[k] {
+                Column::Num(_) => " style=\"text-align: right;\"",
+                Column::Text(_) => " style=\"text-align: left;\"",
+            };
+            s.push_str(&format!("      <td{align}>{}</td>\n", escape_html(&c[r])));
+        }
+        s.push_str("    </tr>\n");
+    }
+    s.push_str(&format!(
+        "  </tbody>\n</table>\n<p>{} rows × {} columns</p>",
+        t.len(),
+        t.names().len()
+    ));
+    s
+}
+
+/// JSON records, one object per row (pandas `to_json(orient="records")`).
+/// Non-finite numbers become `null`, as JSON has no NaN.
+pub fn to_json(t: &Table) -> Value {
+    let rows = (0..t.len())
+        .map(|r| {
+            let mut m = Map::new();
+            for (name, col) in t.names().iter().zip(t.columns()) {
+                let v = match col {
+                    Column::Num(v) => number_json(v[r]),
+                    Column::Text(v) => Value::String(v[r].clone()),
+                };
+                m.insert(name.clone(), v);
+            }
+            Value::Object(m)
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// A number as JSON (`null` for NaN and infinities).
+pub fn number_json(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+/// CSV with a header row; numbers in their shortest round-trip form.
+pub fn to_csv(t: &Table) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| Error::Io {
+        path: "<csv>".into(),
+        reason: e.to_string(),
+    };
+    w.write_record(t.names()).map_err(io)?;
+    for r in 0..t.len() {
+        let row: Vec<String> = t
+            .columns()
+            .iter()
+            .map(|c| match c {
+                Column::Num(v) => format!("{}", v[r]),
+                Column::Text(v) => v[r].clone(),
+            })
+            .collect();
+        w.write_record(&row).map_err(io)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "<csv>".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8"))
+}

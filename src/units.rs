@@ -1,0 +1,92 @@
+//! Readable numbers: `1.4e12` as `1.40T` and back.
+//!
+//! The suffixes are the ones papers use for parameters and tokens:
+//! K (1e3), M (1e6), B (1e9), T (1e12). Beyond 1e15, where FLOP counts live,
+//! scientific notation reads better than P/E/Z, so [`fmt_si`] switches to it;
+//! [`parse_si`] still accepts the SI prefixes P, E, Z, Y and G (= B).
+
+use crate::error::{Error, Result};
+
+const SUFFIXES: &[(f64, &str)] = &[(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")];
+
+/// Format with three significant digits and a K/M/B/T suffix: `1.4e12` -> `"1.40T"`.
+///
+/// Magnitudes below 1e3 get no suffix; from 1e15 up, and below 1e-3, the
+/// result is scientific (`"5.76e23"`). NaN and infinities print as such.
+pub fn fmt_si(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let a = x.abs();
+    if a == 0.0 {
+        return "0".into();
+    }
+    if !(1e-3..1e15).contains(&a) {
+        return format!("{x:.2e}");
+    }
+    for &(scale, suffix) in SUFFIXES {
+        // Round first so 999.96e9 prints as 1.00T, not 1000B.
+        if round_sig(a, 3) >= scale {
+            return format!("{}{}", three_sig(x / scale), suffix);
+        }
+    }
+    three_sig(x)
+}
+
+fn round_sig(x: f64, digits: i32) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    let p = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    (x * p).round() / p
+}
+
+fn three_sig(x: f64) -> String {
+    let r = round_sig(x, 3);
+    let mag = r.abs().log10().floor() as i32;
+    let decimals = (2 - mag).max(0) as usize;
+    format!("{r:.decimals$}")
+}
+
+/// Parse a number with an optional suffix: `"70B"` -> 7e10, `"1.4T"` -> 1.4e12,
+/// `"2e24"` -> 2e24. Suffixes (case-insensitive except `m`/`M` are both mega):
+/// K, M, B or G, T, P, E, Z, Y. Underscores and commas are ignored.
+pub fn parse_si(text: &str) -> Result<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != '_' && *c != ',')
+        .collect();
+    let err = |reason: &str| Error::Parse {
+        what: "number",
+        text: text.to_string(),
+        reason: reason.to_string(),
+    };
+    if cleaned.is_empty() {
+        return Err(err("empty text"));
+    }
+    let last = cleaned.chars().last().expect("non-empty");
+    let (digits, scale) = match last.to_ascii_uppercase() {
+        'K' => (&cleaned[..cleaned.len() - 1], 1e3),
+        'M' => (&cleaned[..cleaned.len() - 1], 1e6),
+        'B' | 'G' => (&cleaned[..cleaned.len() - 1], 1e9),
+        'T' => (&cleaned[..cleaned.len() - 1], 1e12),
+        'P' => (&cleaned[..cleaned.len() - 1], 1e15),
+        'E' if cleaned.len() > 1 && !cleaned[..cleaned.len() - 1].contains(['e', 'E']) => {
+            (&cleaned[..cleaned.len() - 1], 1e18)
+        }
+        'Z' => (&cleaned[..cleaned.len() - 1], 1e21),
+        'Y' => (&cleaned[..cleaned.len() - 1], 1e24),
+        _ => (cleaned.as_str(), 1.0),
+    };
+    let v: f64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| err("expected a number with an optional K, M, B, T, P, E, Z or Y suffix"))?;
+    let v = v * scale;
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(err("not a finite number"))
+    }
+}
