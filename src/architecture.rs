@@ -76,7 +76,11 @@ impl SweepOptions {
     fn validate(&self) -> Result<()> {
         check::positive("d_model", self.d_model)?;
         if !(self.growth.is_finite() && self.growth > 1.0) {
-            return Err(Error::invalid("growth", "a finite number above 1", self.growth));
+            return Err(Error::invalid(
+                "growth",
+                "a finite number above 1",
+                self.growth,
+            ));
         }
         check::positive("layer_ratio", self.layer_ratio)?;
         check::positive("attn_ratio", self.attn_ratio)?;

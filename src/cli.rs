@@ -99,7 +99,10 @@ fn run(cli: Cli) -> Result<(), String> {
             if std::io::stdout().is_terminal() {
                 eprintln!("scaling-lab: give a command; `scaling-lab --help` lists them.");
             }
-            Err("error: no command given (try `scaling-lab run FILE` or `scaling-lab eval EXPR`)".into())
+            Err(
+                "error: no command given (try `scaling-lab run FILE` or `scaling-lab eval EXPR`)"
+                    .into(),
+            )
         }
     }
 }
@@ -109,7 +112,10 @@ fn run_file(file: &Path, out: Option<PathBuf>, limits: LimitArgs) -> Result<(), 
         .map_err(|e| format!("error: cannot read script '{}': {e}", file.display()))?;
     if let Some(dir) = &out {
         std::fs::create_dir_all(dir).map_err(|e| {
-            format!("error: cannot create output folder '{}': {e}", dir.display())
+            format!(
+                "error: cannot create output folder '{}': {e}",
+                dir.display()
+            )
         })?;
     }
     let mut session = Session::with_config(config(limits, out), false);

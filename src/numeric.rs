@@ -9,7 +9,7 @@ pub const MAX_POINTS: usize = 50_000_000;
 fn count(n: i64) -> Result<usize> {
     if n < 1 || n as u64 > MAX_POINTS as u64 {
         return Err(Error::InvalidArgument {
-            arg: "n".into(),
+            arg: "num".into(),
             expected: "a whole number of points from 1 to 50,000,000",
             value: n.to_string(),
         });

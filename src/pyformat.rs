@@ -129,7 +129,10 @@ pub fn format_number(x: f64, spec: &str) -> Result<String> {
                 }
             }
             'g' | 'G' => {
-                let t = general(a, s.precision.unwrap_or(if s.ty.is_none() { 12 } else { 6 }));
+                let t = general(
+                    a,
+                    s.precision.unwrap_or(if s.ty.is_none() { 12 } else { 6 }),
+                );
                 if ty == 'G' {
                     t.to_uppercase()
                 } else {
@@ -138,7 +141,10 @@ pub fn format_number(x: f64, spec: &str) -> Result<String> {
             }
             '%' => format!(
                 "{}%",
-                group(&format!("{:.*}", s.precision.unwrap_or(6), a * 100.0), s.grouping)
+                group(
+                    &format!("{:.*}", s.precision.unwrap_or(6), a * 100.0),
+                    s.grouping
+                )
             ),
             'd' => {
                 if x.fract() != 0.0 {
@@ -188,7 +194,12 @@ pub fn format_text(text: &str, spec: &str) -> Result<String> {
         Some(p) => text.chars().take(p).collect(),
         None => text.to_string(),
     };
-    Ok(pad(&text, s.fill.unwrap_or(' '), s.align.unwrap_or('<'), s.width))
+    Ok(pad(
+        &text,
+        s.fill.unwrap_or(' '),
+        s.align.unwrap_or('<'),
+        s.width,
+    ))
 }
 
 fn pad(text: &str, fill: char, align: char, width: usize) -> String {
@@ -271,7 +282,11 @@ mod tests {
 
     #[track_caller]
     fn num(x: f64, spec: &str, want: &str) {
-        assert_eq!(format_number(x, spec).unwrap(), want, "format({x}, {spec:?})");
+        assert_eq!(
+            format_number(x, spec).unwrap(),
+            want,
+            "format({x}, {spec:?})"
+        );
     }
 
     #[test]

@@ -37,8 +37,16 @@ fn round_sig(x: f64, digits: i32) -> f64 {
     if x == 0.0 {
         return 0.0;
     }
-    let p = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
-    (x * p).round() / p
+    // Scale by an exact power of ten on the right side so that e.g.
+    // 999.96e9 rounds to exactly 1e12.
+    let e = digits - 1 - x.abs().log10().floor() as i32;
+    if e >= 0 {
+        let p = 10f64.powi(e);
+        (x * p).round() / p
+    } else {
+        let p = 10f64.powi(-e);
+        (x / p).round() * p
+    }
 }
 
 fn three_sig(x: f64) -> String {
@@ -88,5 +96,50 @@ pub fn parse_si(text: &str) -> Result<f64> {
         Ok(v)
     } else {
         Err(err("not a finite number"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_three_significant_digits() {
+        let cases = [
+            (1.4e12, "1.40T"),
+            (70e9, "70.0B"),
+            (3.2189e10, "32.2B"),
+            (999.96e9, "1.00T"),
+            (175e9, "175B"),
+            (1234.0, "1.23K"),
+            (12.345, "12.3"),
+            (0.5, "0.500"),
+            (5.76e23, "5.76e23"),
+            (-2.5e6, "-2.50M"),
+            (0.0, "0"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(fmt_si(x), want, "fmt_si({x})");
+        }
+    }
+
+    #[test]
+    fn parses_suffixes() {
+        let cases = [
+            ("70B", 7e10),
+            ("1.4T", 1.4e12),
+            ("175b", 1.75e11),
+            ("2e24", 2e24),
+            ("20E", 2e19),
+            ("1_000K", 1e6),
+            ("3G", 3e9),
+            ("12", 12.0),
+        ];
+        for (t, want) in cases {
+            assert_eq!(parse_si(t).unwrap(), want, "parse_si({t})");
+        }
+        for bad in ["", "B", "seven", "1.2.3T", "1e999"] {
+            assert!(parse_si(bad).is_err(), "{bad} should not parse");
+        }
     }
 }

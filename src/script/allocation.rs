@@ -48,7 +48,11 @@ pub mod api {
     /// find_optimal_allocation(1e24, law("kaplan"))
     /// ```
     #[rhai_fn(name = "find_optimal_allocation", return_raw)]
-    pub fn find_optimal_allocation_law(ctx: NativeCallContext, c: Dynamic, law: Law) -> ScriptResult<Dynamic> {
+    pub fn find_optimal_allocation_law(
+        ctx: NativeCallContext,
+        c: Dynamic,
+        law: Law,
+    ) -> ScriptResult<Dynamic> {
         allocation_result(&ctx, "C", &c, |c| law.optimal(c))
     }
 
@@ -68,6 +72,11 @@ pub mod api {
     pub fn compute_optimal_ratio_law(ctx: NativeCallContext, law: Law) -> ScriptResult<FLOAT> {
         law.parametric()
             .map(|p| p.optimal_ratio_exponent())
-            .ok_or_else(|| fail(&ctx, format!("law '{}' is not of the parametric form", law.name)))
+            .ok_or_else(|| {
+                fail(
+                    &ctx,
+                    format!("law '{}' is not of the parametric form", law.name),
+                )
+            })
     }
 }

@@ -34,8 +34,19 @@ pub mod api {
     /// arch_sweep(#{d_model: 4096, max_params: 1e12, ff_mult: 4})
     /// ```
     #[rhai_fn(name = "arch_sweep", return_raw)]
-    pub fn arch_sweep_with(ctx: NativeCallContext, options: Map) -> ScriptResult<crate::table::Table> {
-        let known = ["d_model", "growth", "layer_ratio", "attn_ratio", "ff_mult", "head_ratio", "max_params"];
+    pub fn arch_sweep_with(
+        ctx: NativeCallContext,
+        options: Map,
+    ) -> ScriptResult<crate::table::Table> {
+        let known = [
+            "d_model",
+            "growth",
+            "layer_ratio",
+            "attn_ratio",
+            "ff_mult",
+            "head_ratio",
+            "max_params",
+        ];
         args::options(&ctx, &options, &known)?;
         let d = SweepOptions::default();
         let o = SweepOptions {

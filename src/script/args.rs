@@ -229,11 +229,7 @@ pub fn map2<R: Into<Dynamic>>(
 }
 
 /// Read a map of options, rejecting keys the function does not know.
-pub fn options<'m>(
-    ctx: &NativeCallContext,
-    map: &'m Map,
-    known: &[&str],
-) -> ScriptResult<&'m Map> {
+pub fn options<'m>(ctx: &NativeCallContext, map: &'m Map, known: &[&str]) -> ScriptResult<&'m Map> {
     if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(fail(
             ctx,

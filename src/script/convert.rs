@@ -19,7 +19,12 @@ pub trait Record {
 
 impl Record for Allocation {
     fn fields(&self) -> Vec<(&'static str, FLOAT)> {
-        vec![("C", self.c), ("N", self.n), ("D", self.d), ("loss", self.loss)]
+        vec![
+            ("C", self.c),
+            ("N", self.n),
+            ("D", self.d),
+            ("loss", self.loss),
+        ]
     }
     fn format(field: &str) -> NumFormat {
         match field {

@@ -18,12 +18,18 @@ pub mod api {
     /// by 52 for years; see docs/errata.md). An array of costs gives a Table.
     ///
     /// ```rhai
-    /// pf_days_to_time(387136.4, 20000).days   // 19.356818 (20 EF machine)
+    /// pf_days_to_time(387136.358689, 20000).days   // 19.356818 (20 EF machine)
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn pf_days_to_time(ctx: NativeCallContext, pf_days: Dynamic, machine_pflops: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn pf_days_to_time(
+        ctx: NativeCallContext,
+        pf_days: Dynamic,
+        machine_pflops: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         let machine = args::number(&ctx, "machine_pflops", &machine_pflops)?;
-        record_result(&ctx, "pf_days", &pf_days, |c| cost::pf_days_to_time(c, machine))
+        record_result(&ctx, "pf_days", &pf_days, |c| {
+            cost::pf_days_to_time(c, machine)
+        })
     }
 
     /// Wall-clock time to spend `flops` at `flops_per_second` sustained: `#{days, weeks, months, years}`.
@@ -32,7 +38,11 @@ pub mod api {
     /// flops_to_time(3.15e23, 8 * 312e12 * 0.4).days
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn flops_to_time(ctx: NativeCallContext, flops: Dynamic, flops_per_second: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn flops_to_time(
+        ctx: NativeCallContext,
+        flops: Dynamic,
+        flops_per_second: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         let rate = args::number(&ctx, "flops_per_second", &flops_per_second)?;
         record_result(&ctx, "flops", &flops, |c| cost::flops_to_time(c, rate))
     }

@@ -35,6 +35,12 @@ pub fn message(err: &EvalAltResult) -> String {
         EvalAltResult::ErrorTooManyOperations(_) => {
             "the script exceeded its operation limit (a runaway loop?); raise it with --max-ops N, 0 for none".to_string()
         }
+        EvalAltResult::ErrorStackOverflow(_) => {
+            "too many nested function calls (runaway recursion?)".to_string()
+        }
+        EvalAltResult::ErrorDataTooLarge(what, _) => {
+            format!("{what} exceeds the script's size limit")
+        }
         EvalAltResult::ErrorFunctionNotFound(sig, _) => format!(
             "no function {sig}; check the name and the argument types (`scaling-lab doc` lists every function)"
         ),
@@ -80,9 +86,7 @@ pub fn render_at(msg: &str, pos: Position, name: &str, source: &str) -> String {
                 .take(col.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            out.push_str(&format!(
-                "\n {pad} |\n {line} | {text}\n {pad} | {lead}^"
-            ));
+            out.push_str(&format!("\n {pad} |\n {line} | {text}\n {pad} | {lead}^"));
         }
     }
     out

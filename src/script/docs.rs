@@ -174,11 +174,14 @@ fn entry(f: &Value, section: &'static str) -> Option<FnDoc> {
             "[]=".to_string(),
             format!("{r}[{}] = {}", shown[1], shown[2..].join(", ")),
         )
-    } else if let (Some(r), true) = (first_receiver, params.len() > 0) {
+    } else if let Some(r) = first_receiver {
         let rest = shown[1..].join(", ");
         (raw_name.to_string(), format!("{r}.{raw_name}({rest})"))
     } else {
-        (raw_name.to_string(), format!("{raw_name}({})", shown.join(", ")))
+        (
+            raw_name.to_string(),
+            format!("{raw_name}({})", shown.join(", ")),
+        )
     };
     Some(FnDoc {
         name,

@@ -7,22 +7,39 @@ use std::path::PathBuf;
 /// The folder relative paths resolve against, kept in the engine's tag.
 pub(crate) fn out_dir(ctx: &NativeCallContext) -> PathBuf {
     ctx.tag()
-        .and_then(|t| t.read_lock::<rhai::Map>().and_then(|m| m.get("out_dir").map(|d| d.to_string())))
+        .and_then(|t| {
+            t.read_lock::<rhai::Map>()
+                .and_then(|m| m.get("out_dir").map(|d| d.to_string()))
+        })
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-pub(crate) fn resolve(ctx: &NativeCallContext, path: &str, ext: &str) -> crate::script::args::ScriptResult<PathBuf> {
+pub(crate) fn resolve(
+    ctx: &NativeCallContext,
+    path: &str,
+    ext: &str,
+) -> crate::script::args::ScriptResult<PathBuf> {
     if path.trim().is_empty() {
         return Err(crate::script::args::fail(ctx, "path must not be empty"));
     }
     let p = std::path::Path::new(path);
-    if p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()) != Some(ext.into()) {
-        return Err(crate::script::args::fail(ctx, format!("path '{path}' must end in .{ext}")));
+    if p.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        != Some(ext.into())
+    {
+        return Err(crate::script::args::fail(
+            ctx,
+            format!("path '{path}' must end in .{ext}"),
+        ));
     }
-    Ok(if p.is_absolute() { p.to_path_buf() } else { out_dir(ctx).join(p) })
+    Ok(if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        out_dir(ctx).join(p)
+    })
 }
-
 
 #[export_module]
 pub mod api {

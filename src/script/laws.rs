@@ -21,7 +21,11 @@ pub mod api {
     /// chinchilla_loss(70e9, 1.4e12)   // 1.9366 (Chinchilla itself)
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn chinchilla_loss(ctx: NativeCallContext, n: Dynamic, d: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn chinchilla_loss(
+        ctx: NativeCallContext,
+        n: Dynamic,
+        d: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         let law = Parametric::CHINCHILLA;
         map2(&ctx, ("N", "D"), &n, &d, |n, d| law.loss(n, d))
     }
@@ -32,7 +36,7 @@ pub mod api {
     /// Losses are nats/token on WebText2: compare trends, not levels, with Chinchilla's.
     ///
     /// ```rhai
-    /// kaplan_loss(1e9, 200e9)   // 2.3247
+    /// kaplan_loss(1e9, 200e9)   // 2.3249
     /// ```
     #[rhai_fn(return_raw)]
     pub fn kaplan_loss(ctx: NativeCallContext, n: Dynamic, d: Dynamic) -> ScriptResult<Dynamic> {
@@ -46,10 +50,14 @@ pub mod api {
     /// seed's DEMO 4 column. Use `kaplan_loss` for Kaplan's eq. 1.5.
     ///
     /// ```rhai
-    /// kaplan_loss_seed(1e9, 200e9)   // 3.9011
+    /// kaplan_loss_seed(1e9, 200e9)   // 4.0656
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn kaplan_loss_seed(ctx: NativeCallContext, n: Dynamic, d: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn kaplan_loss_seed(
+        ctx: NativeCallContext,
+        n: Dynamic,
+        d: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         map2(&ctx, ("N", "D"), &n, &d, kaplan::seed_loss)
     }
 
@@ -68,7 +76,7 @@ pub mod api {
     /// Kaplan et al. 2020 eq. 1.1 inverted: N = N_c L^(-1/alpha_N).
     ///
     /// ```rhai
-    /// size_from_loss(1.396931)   // 1.082148e12
+    /// size_from_loss(1.4)   // 1.051345e12
     /// ```
     #[rhai_fn(return_raw)]
     pub fn size_from_loss(ctx: NativeCallContext, loss: Dynamic) -> ScriptResult<Dynamic> {
@@ -90,7 +98,8 @@ pub mod api {
     /// loss, D = exp(ln D_c - ln L / alpha_D).
     ///
     /// ```rhai
-    /// data_from_loss(1.396931)   // 1.600431e12 tokens
+    /// let N = arch_sweep()[8].N;                // the notebook's 1T model
+    /// data_from_loss(loss_from_size(N))         // 1.600431e12 tokens
     /// ```
     #[rhai_fn(return_raw)]
     pub fn data_from_loss(ctx: NativeCallContext, loss: Dynamic) -> ScriptResult<Dynamic> {
@@ -112,7 +121,8 @@ pub mod api {
     /// reach a loss, C_min = exp(ln C_c - ln L / alpha_C).
     ///
     /// ```rhai
-    /// cost_from_loss(1.396931)   // 387136.4 PF-days
+    /// let N = arch_sweep()[8].N;                // the notebook's 1T model
+    /// cost_from_loss(loss_from_size(N))         // 387136.4 PF-days
     /// ```
     #[rhai_fn(return_raw)]
     pub fn cost_from_loss(ctx: NativeCallContext, loss: Dynamic) -> ScriptResult<Dynamic> {
@@ -140,7 +150,12 @@ pub mod api {
         let get = |k: &str| -> ScriptResult<FLOAT> {
             coefficients
                 .get(k)
-                .ok_or_else(|| fail(&ctx, format!("missing coefficient '{k}' (need E, A, B, alpha, beta)")))
+                .ok_or_else(|| {
+                    fail(
+                        &ctx,
+                        format!("missing coefficient '{k}' (need E, A, B, alpha, beta)"),
+                    )
+                })
                 .and_then(|v| args::number(&ctx, k, v))
         };
         let p = lift(
@@ -170,7 +185,12 @@ pub mod api {
     /// law("kaplan").loss(1e9, 200e9)
     /// ```
     #[rhai_fn(name = "loss", return_raw)]
-    pub fn law_loss(ctx: NativeCallContext, law: &mut Law, n: Dynamic, d: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn law_loss(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        n: Dynamic,
+        d: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         let law = law.clone();
         map2(&ctx, ("N", "D"), &n, &d, |n, d| law.loss(n, d))
     }
@@ -193,7 +213,11 @@ pub mod api {
     /// law("chinchilla").optimal_for_params(1e9).D   // 4.4e10 tokens
     /// ```
     #[rhai_fn(name = "optimal_for_params", return_raw)]
-    pub fn law_optimal_for_params(ctx: NativeCallContext, law: &mut Law, n: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn law_optimal_for_params(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        n: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         let law = law.clone();
         allocation_result(&ctx, "N", &n, |n| law.optimal_for_params(n))
     }
@@ -205,9 +229,19 @@ pub mod api {
     /// law("chinchilla").compute_for_loss(1.9).C
     /// ```
     #[rhai_fn(name = "compute_for_loss", return_raw)]
-    pub fn law_compute_for_loss(ctx: NativeCallContext, law: &mut Law, loss: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn law_compute_for_loss(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        loss: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         let Some(p) = law.parametric().copied() else {
-            return Err(fail(&ctx, format!("law '{}' is not of the parametric form E + A/N^alpha + B/D^beta", law.name)));
+            return Err(fail(
+                &ctx,
+                format!(
+                    "law '{}' is not of the parametric form E + A/N^alpha + B/D^beta",
+                    law.name
+                ),
+            ));
         };
         allocation_result(&ctx, "loss", &loss, |l| p.compute_for_loss(l))
     }

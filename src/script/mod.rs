@@ -108,10 +108,7 @@ pub fn build_engine(config: &EngineConfig) -> Engine {
     engine.set_max_map_size(l.max_map_size);
 
     let mut tag = Map::new();
-    let out = config
-        .out_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("."));
+    let out = config.out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     tag.insert("out_dir".into(), out.display().to_string().into());
     engine.set_default_tag(Dynamic::from(tag));
 

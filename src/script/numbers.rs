@@ -15,29 +15,39 @@ pub mod api {
         v.into_iter().map(Dynamic::from_float).collect()
     }
 
-    /// `n` numbers from 10^a to 10^b, evenly spaced in log (numpy `logspace`).
+    /// `num` numbers from 10^a to 10^b, evenly spaced in log (numpy `logspace`).
     ///
     /// ```rhai
-    /// logspace(6, 11, 50)   // 1e6 .. 1e11, 50 points
+    /// logspace(6, 11, 50)   // from 1e6 to 1e11, 50 points
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn logspace(ctx: NativeCallContext, a: Dynamic, b: Dynamic, n: Dynamic) -> ScriptResult<Array> {
+    pub fn logspace(
+        ctx: NativeCallContext,
+        a: Dynamic,
+        b: Dynamic,
+        num: Dynamic,
+    ) -> ScriptResult<Array> {
         let a = args::number(&ctx, "a", &a)?;
         let b = args::number(&ctx, "b", &b)?;
-        let n = args::whole(&ctx, "n", &n)?;
+        let n = args::whole(&ctx, "num", &num)?;
         Ok(to_array(lift(&ctx, numeric::logspace(a, b, n))?))
     }
 
-    /// `n` numbers evenly spaced from a to b inclusive (numpy `linspace`).
+    /// `num` numbers evenly spaced from a to b inclusive (numpy `linspace`).
     ///
     /// ```rhai
     /// linspace(0, 1, 5)   // [0.0, 0.25, 0.5, 0.75, 1.0]
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn linspace(ctx: NativeCallContext, a: Dynamic, b: Dynamic, n: Dynamic) -> ScriptResult<Array> {
+    pub fn linspace(
+        ctx: NativeCallContext,
+        a: Dynamic,
+        b: Dynamic,
+        num: Dynamic,
+    ) -> ScriptResult<Array> {
         let a = args::number(&ctx, "a", &a)?;
         let b = args::number(&ctx, "b", &b)?;
-        let n = args::whole(&ctx, "n", &n)?;
+        let n = args::whole(&ctx, "num", &num)?;
         Ok(to_array(lift(&ctx, numeric::linspace(a, b, n))?))
     }
 
@@ -75,7 +85,13 @@ pub mod api {
         } else if value.is_string() {
             lift(&ctx, pyformat::format_text(&value.to_string(), spec))
         } else {
-            Err(fail(&ctx, format!("value must be a number or a string, got {}", args::type_name(&value))))
+            Err(fail(
+                &ctx,
+                format!(
+                    "value must be a number or a string, got {}",
+                    args::type_name(&value)
+                ),
+            ))
         }
     }
 
@@ -95,13 +111,17 @@ pub mod api {
     /// Smallest number of an array.
     #[rhai_fn(name = "min", return_raw)]
     pub fn min_of(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
-        Ok(args::array_numbers(&ctx, "xs", &xs)?.into_iter().fold(FLOAT::INFINITY, FLOAT::min))
+        Ok(args::array_numbers(&ctx, "xs", &xs)?
+            .into_iter()
+            .fold(FLOAT::INFINITY, FLOAT::min))
     }
 
     /// Largest number of an array.
     #[rhai_fn(name = "max", return_raw)]
     pub fn max_of(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
-        Ok(args::array_numbers(&ctx, "xs", &xs)?.into_iter().fold(FLOAT::NEG_INFINITY, FLOAT::max))
+        Ok(args::array_numbers(&ctx, "xs", &xs)?
+            .into_iter()
+            .fold(FLOAT::NEG_INFINITY, FLOAT::max))
     }
 
     /// Fail the script unless `actual` is within relative tolerance `rel_tol`
@@ -112,19 +132,34 @@ pub mod api {
     /// assert_close(chinchilla_loss(70e9, 1.4e12), 1.9366, 1e-4)
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn assert_close(ctx: NativeCallContext, actual: Dynamic, expected: Dynamic, rel_tol: Dynamic) -> ScriptResult<()> {
+    pub fn assert_close(
+        ctx: NativeCallContext,
+        actual: Dynamic,
+        expected: Dynamic,
+        rel_tol: Dynamic,
+    ) -> ScriptResult<()> {
         let a = args::number(&ctx, "actual", &actual)?;
         let e = args::number(&ctx, "expected", &expected)?;
         let tol = args::number(&ctx, "rel_tol", &rel_tol)?;
         if !(tol.is_finite() && tol >= 0.0) {
-            return Err(fail(&ctx, format!("rel_tol must be a non-negative finite number, got {tol}")));
+            return Err(fail(
+                &ctx,
+                format!("rel_tol must be a non-negative finite number, got {tol}"),
+            ));
         }
         let ok = a.is_finite() && e.is_finite() && (a - e).abs() <= tol * e.abs();
         if ok {
             Ok(())
         } else {
-            let rel = if e != 0.0 { (a - e).abs() / e.abs() } else { FLOAT::INFINITY };
-            Err(fail(&ctx, format!("{a} is not within {tol} of {e} (relative difference {rel:.3e})")))
+            let rel = if e != 0.0 {
+                (a - e).abs() / e.abs()
+            } else {
+                FLOAT::INFINITY
+            };
+            Err(fail(
+                &ctx,
+                format!("{a} is not within {tol} of {e} (relative difference {rel:.3e})"),
+            ))
         }
     }
 }

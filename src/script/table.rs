@@ -31,9 +31,12 @@ pub mod api {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let m = r
-                    .read_lock::<Map>()
-                    .ok_or_else(|| fail(&ctx, format!("rows[{i}] must be a map, got {}", args::type_name(r))))?;
+                let m = r.read_lock::<Map>().ok_or_else(|| {
+                    fail(
+                        &ctx,
+                        format!("rows[{i}] must be a map, got {}", args::type_name(r)),
+                    )
+                })?;
                 m.iter()
                     .map(|(k, v)| {
                         let cell = if let Some(x) = args::as_number(v) {
@@ -41,7 +44,13 @@ pub mod api {
                         } else if v.is_string() {
                             Cell::Text(v.to_string())
                         } else {
-                            return Err(fail(&ctx, format!("rows[{i}].{k} must be a number or a string, got {}", args::type_name(v))));
+                            return Err(fail(
+                                &ctx,
+                                format!(
+                                    "rows[{i}].{k} must be a number or a string, got {}",
+                                    args::type_name(v)
+                                ),
+                            ));
                         };
                         Ok((k.to_string(), cell))
                     })
@@ -54,16 +63,33 @@ pub mod api {
     /// A table from column names and column arrays, in that order:
     /// `table(["model", "N"], [["GPT-3", "Chinchilla"], [175e9, 70e9]])`.
     #[rhai_fn(name = "table", return_raw)]
-    pub fn table_from_columns(ctx: NativeCallContext, names: Array, columns: Array) -> ScriptResult<Table> {
+    pub fn table_from_columns(
+        ctx: NativeCallContext,
+        names: Array,
+        columns: Array,
+    ) -> ScriptResult<Table> {
         if names.len() != columns.len() {
-            return Err(fail(&ctx, format!("names and columns must have the same length, got {} and {}", names.len(), columns.len())));
+            return Err(fail(
+                &ctx,
+                format!(
+                    "names and columns must have the same length, got {} and {}",
+                    names.len(),
+                    columns.len()
+                ),
+            ));
         }
         let mut t = Table::new();
         for (name, col) in names.iter().zip(&columns) {
             let name = name.to_string();
-            let arr = col
-                .read_lock::<Array>()
-                .ok_or_else(|| fail(&ctx, format!("column '{name}' must be an array, got {}", args::type_name(col))))?;
+            let arr = col.read_lock::<Array>().ok_or_else(|| {
+                fail(
+                    &ctx,
+                    format!(
+                        "column '{name}' must be an array, got {}",
+                        args::type_name(col)
+                    ),
+                )
+            })?;
             let col = array_column(&ctx, &name, &arr)?;
             lift(&ctx, t.set_column(name, col))?;
         }
@@ -84,14 +110,24 @@ pub mod api {
 
     /// Add or replace a column: `t["loss"] = chinchilla_loss(t["N"], 200e9)`.
     #[rhai_fn(index_set, return_raw)]
-    pub fn set_column(ctx: NativeCallContext, t: &mut Table, name: &str, values: Array) -> ScriptResult<()> {
+    pub fn set_column(
+        ctx: NativeCallContext,
+        t: &mut Table,
+        name: &str,
+        values: Array,
+    ) -> ScriptResult<()> {
         let col = array_column(&ctx, name, &values)?;
         lift(&ctx, t.set_column(name, col))
     }
 
     /// Add or replace a column (same as `t[name] = values`); returns nothing.
     #[rhai_fn(return_raw)]
-    pub fn add_column(ctx: NativeCallContext, t: &mut Table, name: &str, values: Array) -> ScriptResult<()> {
+    pub fn add_column(
+        ctx: NativeCallContext,
+        t: &mut Table,
+        name: &str,
+        values: Array,
+    ) -> ScriptResult<()> {
         set_column(ctx, t, name, values)
     }
 
@@ -101,7 +137,12 @@ pub mod api {
     /// Calls back into the script once per row; for the registered laws,
     /// passing the column directly (`loss_from_size(t["N"])`) is faster.
     #[rhai_fn(return_raw)]
-    pub fn map(ctx: NativeCallContext, t: &mut Table, column: &str, f: FnPtr) -> ScriptResult<Array> {
+    pub fn map(
+        ctx: NativeCallContext,
+        t: &mut Table,
+        column: &str,
+        f: FnPtr,
+    ) -> ScriptResult<Array> {
         let values = column_array(lift(&ctx, t.column(column))?);
         values
             .into_iter()
@@ -170,7 +211,12 @@ pub mod api {
     /// Set how a numeric column prints: `"si"` (32.2B), `"sci"`/`"sci:N"`,
     /// `"fixed:N"` or `".Nf"`, `".Ne"`, `"auto"`. Values are unchanged.
     #[rhai_fn(return_raw)]
-    pub fn set_format(ctx: NativeCallContext, t: &mut Table, column: &str, format: &str) -> ScriptResult<()> {
+    pub fn set_format(
+        ctx: NativeCallContext,
+        t: &mut Table,
+        column: &str,
+        format: &str,
+    ) -> ScriptResult<()> {
         let f = lift(&ctx, NumFormat::parse(format))?;
         lift(&ctx, t.set_format(column, f))
     }
@@ -184,7 +230,12 @@ pub mod api {
     /// scales.index()   // [8, 16, 24]
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn closest_to(ctx: NativeCallContext, t: Table, column: &str, value: Dynamic) -> ScriptResult<Dynamic> {
+    pub fn closest_to(
+        ctx: NativeCallContext,
+        t: Table,
+        column: &str,
+        value: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         if let Some(v) = args::as_number(&value) {
             let r = lift(&ctx, t.closest_row(column, v))?;
             let mut m = row_map(lift(&ctx, t.row(r as INT))?);

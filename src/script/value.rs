@@ -37,7 +37,10 @@ fn inline(v: &Dynamic) -> String {
     } else if let Some(a) = v.read_lock::<Array>() {
         format_array(&a)
     } else if let Some(m) = v.read_lock::<Map>() {
-        let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", inline(v))).collect();
+        let parts: Vec<String> = m
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", inline(v)))
+            .collect();
         format!("#{{{}}}", parts.join(", "))
     } else {
         v.to_string()

@@ -43,7 +43,8 @@ impl Column {
 /// How a numeric column prints in text and HTML tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum NumFormat {
-    /// Integers when every value is whole, else fixed or scientific as the magnitudes need.
+    /// Integers when every value is whole and below 1e9; scientific from 1e9 up or
+    /// below 1e-4; otherwise fixed with up to six decimals.
     #[default]
     Auto,
     /// Three significant digits with K/M/B/T (`32.2B`).
@@ -112,7 +113,9 @@ impl Table {
     }
 
     /// Build from `(name, column)` pairs; every column must have the same length.
-    pub fn from_columns<S: Into<String>>(cols: impl IntoIterator<Item = (S, Column)>) -> Result<Table> {
+    pub fn from_columns<S: Into<String>>(
+        cols: impl IntoIterator<Item = (S, Column)>,
+    ) -> Result<Table> {
         let mut t = Table::new();
         for (name, col) in cols {
             t.set_column(name, col)?;
@@ -304,7 +307,11 @@ impl Table {
             };
             t.set_column(name.clone(), col)?;
         }
-        if let Some((r, _)) = rows.iter().enumerate().find(|(_, row)| row.len() != first.len()) {
+        if let Some((r, _)) = rows
+            .iter()
+            .enumerate()
+            .find(|(_, row)| row.len() != first.len())
+        {
             return Err(Error::InvalidArgument {
                 arg: format!("row {r}"),
                 expected: "the same columns as row 0",

@@ -23,7 +23,7 @@ pub fn format_numbers(values: &[f64], format: NumFormat) -> Vec<String> {
         NumFormat::Si => return values.iter().map(|v| fmt_si(*v)).collect(),
         NumFormat::Sci(d) => format!(".{d}e"),
         NumFormat::Fixed(d) => format!(".{d}f"),
-        NumFormat::Auto if all_whole && max_abs < 1e15 => ".0f".to_string(),
+        NumFormat::Auto if all_whole && max_abs < 1e9 => ".0f".to_string(),
         NumFormat::Auto if max_abs >= 1e9 || min_nonzero < 1e-4 => ".6e".to_string(),
         NumFormat::Auto => {
             let decimals = finite
@@ -190,4 +190,65 @@ pub fn to_csv(t: &Table) -> Result<String> {
         reason: e.to_string(),
     })?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Column, NumFormat, Table};
+
+    fn sample() -> Table {
+        Table::from_columns([
+            (
+                "model",
+                Column::Text(vec!["GPT-3".into(), "Chinchilla".into()]),
+            ),
+            ("N", Column::Num(vec![175e9, 70e9])),
+            ("loss", Column::Num(vec![2.00237, 1.93665])),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn text_looks_like_a_dataframe() {
+        let mut t = sample();
+        assert_eq!(
+            to_text(&t),
+            "   model                  N     loss\n0  GPT-3       1.750000e+11  2.00237\n1  Chinchilla  7.000000e+10  1.93665"
+        );
+        t.set_format("N", NumFormat::Si).unwrap();
+        assert!(to_text(&t).contains("175B"), "{}", to_text(&t));
+    }
+
+    #[test]
+    fn auto_formats_by_magnitude() {
+        assert_eq!(format_numbers(&[81.0, 90.0], NumFormat::Auto), ["81", "90"]);
+        assert_eq!(
+            format_numbers(&[8192.0, 9011.2], NumFormat::Auto),
+            ["8192.0", "9011.2"]
+        );
+        assert_eq!(
+            format_numbers(&[1.5e-6, 1.0], NumFormat::Auto),
+            ["1.500000e-06", "1.000000e+00"]
+        );
+        assert_eq!(
+            format_numbers(&[f64::NAN, 1.5], NumFormat::Auto),
+            ["NaN", "1.5"]
+        );
+    }
+
+    #[test]
+    fn csv_json_html() {
+        let t = sample();
+        assert_eq!(
+            to_csv(&t).unwrap(),
+            "model,N,loss\nGPT-3,175000000000,2.00237\nChinchilla,70000000000,1.93665\n"
+        );
+        assert_eq!(to_json(&t)[1]["model"], "Chinchilla");
+        let html = to_html(&t);
+        assert!(
+            html.contains("<th>1</th>") && html.contains("2 rows × 3 columns"),
+            "{html}"
+        );
+    }
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test of scaling-lab, as CI runs it (.ci/run calls exactly this).
+# Works on a fresh machine with only the Rust toolchain: cargo fetches the
+# crates; later stages install what they need themselves.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "tests (unit, golden, scripts, CLI, docs)"
+cargo test --locked
+
+step "seed demo end to end"
+mkdir -p build && cargo run --locked --quiet -- run scripts/seed_demo.rhai --out build/seed_demo > build/seed_demo.log 2>&1 || {
+    cat build/seed_demo.log; exit 1; }
+echo "seed demo ok"
