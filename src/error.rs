@@ -46,6 +46,9 @@ pub enum Error {
     /// A computation whose result would not be a finite number.
     #[error("{0}")]
     NotFinite(String),
+    /// Drawing a figure failed.
+    #[error("drawing failed: {0}")]
+    Render(String),
     /// An I/O failure while reading or writing a file.
     #[error("{path}: {reason}")]
     Io { path: String, reason: String },

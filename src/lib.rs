@@ -31,6 +31,7 @@ pub mod error;
 pub mod laws;
 pub mod numeric;
 pub mod output;
+pub mod plot;
 pub mod pyformat;
 pub mod script;
 pub mod session;

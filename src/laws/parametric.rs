@@ -98,6 +98,24 @@ impl Parametric {
         })
     }
 
+    /// The first seed's allocation, which raises the coefficient to
+    /// beta/(alpha+beta) instead of 1/(alpha+beta): N is a factor
+    /// (alpha A/(beta B))^((beta-1)/(alpha+beta)) of the right one (0.808 for
+    /// eq. 10). Kept only to draw the seed's frontier next to the corrected
+    /// one (docs/errata.md, seed 1 item 1).
+    pub fn seed_optimal(&self, c: f64) -> Result<Allocation> {
+        let c = check::positive("C", c)?;
+        let a = self.n_exponent();
+        let n = ((self.alpha * self.a) / (self.beta * self.b)).powf(a) * (c / 6.0).powf(a);
+        let d = c / (6.0 * n);
+        Ok(Allocation {
+            c,
+            n,
+            d,
+            loss: self.loss_unchecked(n, d),
+        })
+    }
+
     /// The budget for which N parameters is compute-optimal, and its D.
     ///
     /// Inverts eq. 4: C/6 = (N/G)^(1/a), D = C / (6N).

@@ -42,6 +42,19 @@ pub mod api {
         allocation_result(&ctx, "C", &c, |c| law.optimal(c))
     }
 
+    /// The first seed's `find_optimal_allocation`, with its wrong exponent on
+    /// the coefficient (N 19% low; docs/errata.md). Only for drawing the
+    /// seed's frontier beside the corrected one.
+    ///
+    /// ```rhai
+    /// seed_optimal_allocation(5.76e23).N   // 2.601e10 (the right N is 3.219e10)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn seed_optimal_allocation(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
+        let law = Parametric::CHINCHILLA;
+        allocation_result(&ctx, "C", &c, |c| law.seed_optimal(c))
+    }
+
     /// Compute-optimal allocation of C FLOPs under the given law (same as `law.optimal(C)`).
     ///
     /// ```rhai

@@ -6,7 +6,7 @@ use rhai::packages::Package;
 use rhai::{Engine, Module, Shared};
 use serde_json::Value;
 
-use super::{allocation, architecture, cost, io, laws, numbers, table};
+use super::{allocation, architecture, cost, io, laws, numbers, plot, table};
 
 /// One registered function (or overload) as users call it.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +76,11 @@ fn sections() -> Vec<(&'static str, &'static str, Shared<Module>)> {
             rhai::exported_module!(numbers::api).into(),
         ),
         (
+            "Plots",
+            "Charts and figures: lines, points, contours, log axes; PNG and SVG.",
+            rhai::exported_module!(plot::api).into(),
+        ),
+        (
             "Files",
             "JSON and the only file writes a script can make.",
             rhai::exported_module!(io::api).into(),
@@ -113,6 +118,8 @@ fn clean_type(ty: &str) -> Option<String> {
         "Map" => "map",
         "FnPtr" => "Fn",
         "crate::table::Table" => "Table",
+        "crate::plot::Chart" => "Chart",
+        "crate::plot::Figure" => "Figure",
         other => other,
     };
     Some(t.to_string())
@@ -122,6 +129,8 @@ fn receiver(ty: &str) -> Option<&'static str> {
     match clean_type(ty).as_deref() {
         Some("Law") => Some("law"),
         Some("Table") => Some("t"),
+        Some("Chart") => Some("chart"),
+        Some("Figure") => Some("fig"),
         _ => None,
     }
 }

@@ -16,6 +16,7 @@ pub mod docs;
 pub mod io;
 pub mod laws;
 pub mod numbers;
+pub mod plot;
 pub mod table;
 pub mod value;
 
@@ -38,6 +39,7 @@ def_package! {
         rhai::combine_with_exported_module!(module, "cost", cost::api);
         rhai::combine_with_exported_module!(module, "table", table::api);
         rhai::combine_with_exported_module!(module, "numbers", numbers::api);
+        rhai::combine_with_exported_module!(module, "plot", plot::api);
         rhai::combine_with_exported_module!(module, "io", io::api);
     }
 }
@@ -97,6 +99,8 @@ pub fn build_engine(config: &EngineConfig) -> Engine {
     engine.register_global_module(ScalingLabPackage::new().as_shared_module());
     engine.register_type_with_name::<Law>("Law");
     engine.register_type_with_name::<Table>("Table");
+    engine.register_type_with_name::<crate::plot::Chart>("Chart");
+    engine.register_type_with_name::<crate::plot::Figure>("Figure");
     engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
 
     let l = &config.limits;

@@ -1,0 +1,144 @@
+//! Ready-made charts of a law, as the first seed draws them (its DEMO 5).
+
+use super::{Chart, Contours, Mark, Rgb, Scale, Series};
+use crate::error::{check, Error, Result};
+use crate::laws::Law;
+use crate::numeric::logspace;
+use crate::units::fmt_si;
+
+fn log_range(arg: &str, r: (f64, f64)) -> Result<(f64, f64)> {
+    let a = check::positive(arg, r.0)?;
+    let b = check::positive(arg, r.1)?;
+    if a >= b {
+        return Err(Error::InvalidArgument {
+            arg: arg.into(),
+            expected: "[low, high] with 0 < low < high",
+            value: format!("[{a}, {b}]"),
+        });
+    }
+    Ok((a.log10(), b.log10()))
+}
+
+fn display_name(law: &Law) -> String {
+    let mut c = law.name.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn line(xs: Vec<f64>, ys: Vec<f64>, label: String, color: Rgb) -> Result<Series> {
+    let mut s = Series::new(Mark::Line, xs, ys)?;
+    s.label = Some(label);
+    s.color = Some(color);
+    s.width = 2.0;
+    Ok(s)
+}
+
+/// Pure blue, red and green: the seed's `'b-'`, `'r-'`, `'g-'`.
+const B: Rgb = Rgb(0, 0, 255);
+const R: Rgb = Rgb(255, 0, 0);
+const G: Rgb = Rgb(0, 128, 0);
+
+/// Loss against parameters at fixed tokens `d` (seed panel 1: D = 200B, N from 1e6 to 1e11).
+pub fn loss_vs_params(law: &Law, d: f64, n_range: (f64, f64), points: i64) -> Result<Chart> {
+    let d = check::positive("D", d)?;
+    let (a, b) = log_range("N_range", n_range)?;
+    let ns = logspace(a, b, points)?;
+    let ls = ns
+        .iter()
+        .map(|n| law.loss(*n, d))
+        .collect::<Result<Vec<_>>>()?;
+    let mut c = Chart::new(Scale::Log, Scale::Log);
+    c.title = format!("Loss vs Model Size (D = {} tokens)", fmt_si(d));
+    c.x_label = "Model Parameters (N)".into();
+    c.y_label = "Loss".into();
+    c.add(line(ns, ls, display_name(law), B)?)?;
+    Ok(c)
+}
+
+/// Loss against tokens at fixed parameters `n` (seed panel 2: N = 7B, D from 1e9 to 1e13).
+pub fn loss_vs_tokens(law: &Law, n: f64, d_range: (f64, f64), points: i64) -> Result<Chart> {
+    let n = check::positive("N", n)?;
+    let (a, b) = log_range("D_range", d_range)?;
+    let ds = logspace(a, b, points)?;
+    let ls = ds
+        .iter()
+        .map(|d| law.loss(n, *d))
+        .collect::<Result<Vec<_>>>()?;
+    let mut c = Chart::new(Scale::Log, Scale::Log);
+    c.title = format!("Loss vs Training Data (N = {} params)", fmt_si(n));
+    c.x_label = "Training Tokens (D)".into();
+    c.y_label = "Loss".into();
+    c.add(line(ds, ls, display_name(law), R)?)?;
+    Ok(c)
+}
+
+/// The compute-optimal frontier D_opt(N_opt) over budgets `c_range`, with
+/// named models as points (seed panel 3: C from 1e21 to 1e25; GPT-3,
+/// Chinchilla, LLaMA-65B).
+pub fn frontier(
+    law: &Law,
+    c_range: (f64, f64),
+    points: i64,
+    models: &[(String, f64, f64)],
+) -> Result<Chart> {
+    let (a, b) = log_range("C_range", c_range)?;
+    let cs = logspace(a, b, points)?;
+    let opt = cs
+        .iter()
+        .map(|c| law.optimal(*c))
+        .collect::<Result<Vec<_>>>()?;
+    let mut c = Chart::new(Scale::Log, Scale::Log);
+    c.title = "Compute-Optimal Frontier".into();
+    c.x_label = "Model Parameters (N)".into();
+    c.y_label = "Training Tokens (D)".into();
+    c.add(line(
+        opt.iter().map(|a| a.n).collect(),
+        opt.iter().map(|a| a.d).collect(),
+        "Optimal frontier".into(),
+        G,
+    )?)?;
+    for (name, n, d) in models {
+        let mut s = Series::new(Mark::Scatter, vec![*n], vec![*d])?;
+        s.label = Some(name.clone());
+        s.size = 8.0;
+        c.add(s)?;
+    }
+    Ok(c)
+}
+
+/// Labelled isolines of L(N, D) on a log grid (seed panel 4: N from 1e9 to
+/// 1e11, D from 1e10 to 1e13, a 30 x 30 grid, about 15 levels).
+pub fn loss_landscape(
+    law: &Law,
+    n_range: (f64, f64),
+    d_range: (f64, f64),
+    grid: i64,
+    levels: usize,
+) -> Result<Chart> {
+    let (na, nb) = log_range("N_range", n_range)?;
+    let (da, db) = log_range("D_range", d_range)?;
+    if !(2..=1000).contains(&grid) {
+        return Err(Error::InvalidArgument {
+            arg: "grid".into(),
+            expected: "between 2 and 1000 points a side",
+            value: grid.to_string(),
+        });
+    }
+    let ns = logspace(na, nb, grid)?;
+    let ds = logspace(da, db, grid)?;
+    let mut c = Chart::new(Scale::Log, Scale::Log);
+    c.title = "Loss Landscape L(N, D)".into();
+    c.x_label = "Model Parameters (N)".into();
+    c.y_label = "Training Tokens (D)".into();
+    c.contours = Some(Contours::compute(
+        &ns,
+        &ds,
+        (Scale::Log, Scale::Log),
+        |n, d| law.loss(n, d),
+        &[],
+        levels,
+    )?);
+    Ok(c)
+}
