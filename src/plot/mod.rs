@@ -217,10 +217,27 @@ pub struct Contours {
     pub extent: ((f64, f64), (f64, f64)),
 }
 
-/// matplotlib's `levels=n`: about `n` nice levels strictly inside the data range.
+/// matplotlib's `contour(..., levels=n)`: its `MaxNLocator(n + 1)` with the
+/// locator's default steps 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 (times a power
+/// of ten), keeping the levels strictly inside the data range.
 pub fn nice_levels(zmin: f64, zmax: f64, n: usize) -> Vec<f64> {
-    let (vals, _) = ticks::nice_values(zmin, zmax, n.max(1));
-    vals.into_iter()
+    const STEPS: [f64; 10] = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
+    if !(zmax > zmin) {
+        return Vec::new();
+    }
+    let raw = (zmax - zmin) / (n + 1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = STEPS
+        .iter()
+        .map(|s| s * mag)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * mag);
+    let start = (zmin / step).floor() as i64;
+    let end = (zmax / step).ceil() as i64;
+    (start..=end)
+        .map(|k| k as f64 * step)
+        // Round away binary noise so labels read 1.92, not 1.9200000000000002.
+        .map(|v| (v / step).round() * step)
         .filter(|v| *v > zmin && *v < zmax)
         .collect()
 }

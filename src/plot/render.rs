@@ -310,7 +310,13 @@ fn draw_chart<DB: DrawingBackend>(
             let font = (FONT, px(8.0)).into_font();
             let decimals = level_decimals(&c.levels);
             for (i, pieces) in c.lines.iter().enumerate() {
-                let Some(longest) = pieces.iter().max_by_key(|p| p.len()) else {
+                // Like clabel, skip lines too short to carry a label (they
+                // sit in a corner and the label would cross the frame).
+                let Some(longest) = pieces
+                    .iter()
+                    .max_by_key(|p| p.len())
+                    .filter(|p| p.len() >= 6)
+                else {
                     continue;
                 };
                 let (x, y) = longest[longest.len() / 2];

@@ -19,6 +19,19 @@ fn log_range(arg: &str, r: (f64, f64)) -> Result<(f64, f64)> {
     Ok((a.log10(), b.log10()))
 }
 
+/// `fmt_si` without trailing zeros, as a title reads: 7B, 200B, 1.4T.
+fn short_si(x: f64) -> String {
+    let s = fmt_si(x);
+    let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    let num = if num.contains('.') {
+        num.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        num
+    };
+    format!("{num}{suffix}")
+}
+
 fn display_name(law: &Law) -> String {
     let mut c = law.name.chars();
     match c.next() {
@@ -50,7 +63,7 @@ pub fn loss_vs_params(law: &Law, d: f64, n_range: (f64, f64), points: i64) -> Re
         .map(|n| law.loss(*n, d))
         .collect::<Result<Vec<_>>>()?;
     let mut c = Chart::new(Scale::Log, Scale::Log);
-    c.title = format!("Loss vs Model Size (D = {} tokens)", fmt_si(d));
+    c.title = format!("Loss vs Model Size (D = {} tokens)", short_si(d));
     c.x_label = "Model Parameters (N)".into();
     c.y_label = "Loss".into();
     c.add(line(ns, ls, display_name(law), B)?)?;
@@ -67,7 +80,7 @@ pub fn loss_vs_tokens(law: &Law, n: f64, d_range: (f64, f64), points: i64) -> Re
         .map(|d| law.loss(n, *d))
         .collect::<Result<Vec<_>>>()?;
     let mut c = Chart::new(Scale::Log, Scale::Log);
-    c.title = format!("Loss vs Training Data (N = {} params)", fmt_si(n));
+    c.title = format!("Loss vs Training Data (N = {} params)", short_si(n));
     c.x_label = "Training Tokens (D)".into();
     c.y_label = "Loss".into();
     c.add(line(ds, ls, display_name(law), R)?)?;
