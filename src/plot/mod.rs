@@ -222,7 +222,7 @@ pub struct Contours {
 /// of ten), keeping the levels strictly inside the data range.
 pub fn nice_levels(zmin: f64, zmax: f64, n: usize) -> Vec<f64> {
     const STEPS: [f64; 10] = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
-    if !(zmax > zmin) {
+    if zmax.partial_cmp(&zmin) != Some(std::cmp::Ordering::Greater) {
         return Vec::new();
     }
     let raw = (zmax - zmin) / (n + 1) as f64;
