@@ -1,7 +1,6 @@
 //! The `scaling-lab` command line: argument parsing, then one call into the
 //! script layer, then one error printer. Exit status 1 on any failure.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -54,6 +53,14 @@ enum Command {
     },
     /// Print the function reference (Markdown) generated from the engine's metadata.
     Doc,
+    /// Interactive session (the default with no command); reads a pipe line by line.
+    Repl {
+        /// Folder for files saved with a relative path.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
 }
 
 /// Parse the command line, run, and return the process exit status.
@@ -95,15 +102,29 @@ fn run(cli: Cli) -> Result<(), String> {
             print!("{}", docs::markdown());
             Ok(())
         }
-        None => {
-            if std::io::stdout().is_terminal() {
-                eprintln!("scaling-lab: give a command; `scaling-lab --help` lists them.");
-            }
-            Err(
-                "error: no command given (try `scaling-lab run FILE` or `scaling-lab eval EXPR`)"
-                    .into(),
-            )
-        }
+        Some(Command::Repl { out, limits }) => repl(out, limits),
+        None => repl(
+            None,
+            LimitArgs {
+                max_ops: Limits::default().max_operations,
+            },
+        ),
+    }
+}
+
+fn repl(out: Option<PathBuf>, limits: LimitArgs) -> Result<(), String> {
+    let config = EngineConfig {
+        limits: Limits {
+            max_operations: limits.max_ops,
+            ..Limits::default()
+        },
+        out_dir: out,
+        interrupt: None,
+    };
+    match crate::repl::run(config) {
+        0 => Ok(()),
+        // Errors were already shown as they happened.
+        code => std::process::exit(code),
     }
 }
 

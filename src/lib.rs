@@ -33,6 +33,8 @@ pub mod numeric;
 pub mod output;
 pub mod plot;
 pub mod pyformat;
+#[cfg(feature = "cli")]
+pub mod repl;
 pub mod script;
 pub mod session;
 pub mod table;

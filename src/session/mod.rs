@@ -10,14 +10,17 @@
 //! assert!((n / 1e9 - 41.3).abs() < 0.1, "{n}");
 //! ```
 
+pub mod commands;
+pub mod complete;
+pub mod syntax;
+
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rhai::{Dynamic, Engine, EvalAltResult, Position, Scope, AST};
 
-use crate::script::{build_engine, diagnostic, value, EngineConfig, Limits};
+use crate::script::{build_engine, diagnostic, value, EngineConfig};
 
 /// A failed evaluation: message, position and a rendered diagnostic.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +71,7 @@ pub struct Session {
     captured: Option<Arc<Mutex<Vec<String>>>>,
     interrupt: Arc<AtomicBool>,
     inputs: Vec<String>,
-    source_name: String,
+    pub(crate) source_name: String,
 }
 
 impl Session {
@@ -207,13 +210,4 @@ impl Default for Session {
     fn default() -> Self {
         Session::new()
     }
-}
-
-/// Options of the script runner.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Limits for the engine.
-    pub limits: Limits,
-    /// Folder for relative output paths.
-    pub out_dir: Option<PathBuf>,
 }

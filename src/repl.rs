@@ -1,0 +1,303 @@
+//! The interactive front end: rustyline over a [`Session`]. Everything it
+//! shows comes from `session::{commands, complete, syntax}`; this file only
+//! wires keys, colours, history and Ctrl-C.
+
+use std::borrow::Cow;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::history::{DefaultHistory, History};
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Config, Context, Editor, Helper};
+
+use crate::script::EngineConfig;
+use crate::session::commands::{self, Reply};
+use crate::session::syntax::{self, Completeness, TokenKind};
+use crate::session::{complete, Session};
+
+const PROMPT: &str = ">> ";
+const HISTORY_SIZE: usize = 1000;
+
+/// Where history lives: `$SCALING_LAB_HISTORY`, else the platform data folder
+/// (`~/.local/share/scaling-lab/history.txt` on Linux).
+pub fn history_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SCALING_LAB_HISTORY") {
+        return Some(PathBuf::from(p));
+    }
+    dirs::data_dir().map(|d| d.join("scaling-lab").join("history.txt"))
+}
+
+struct ReplHelper {
+    session: Arc<Mutex<Session>>,
+    colour: bool,
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let s = self.session.lock().expect("session");
+        let (start, cands) = complete::complete(&s, line, pos);
+        Ok((
+            start,
+            cands
+                .into_iter()
+                .map(|c| Pair {
+                    display: c.clone(),
+                    replacement: c,
+                })
+                .collect(),
+        ))
+    }
+}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        if pos < line.len() {
+            return None;
+        }
+        complete::signature_hint(line, pos).map(|s| format!("   ← {s}"))
+    }
+}
+
+fn paint(code: &str, text: &str) -> String {
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
+        if !self.colour {
+            return Cow::Borrowed(line);
+        }
+        let brackets = syntax::matching_bracket(line, pos);
+        let mut spans: Vec<(usize, usize, &str)> = syntax::tokens(line)
+            .into_iter()
+            .filter_map(|(r, k)| {
+                let code = match k {
+                    TokenKind::Number => "36",
+                    TokenKind::Str => "32",
+                    TokenKind::Keyword => "35;1",
+                    TokenKind::Comment => "90",
+                    TokenKind::Command => "34;1",
+                    TokenKind::Ident => return None,
+                };
+                Some((r.start, r.end, code))
+            })
+            .collect();
+        if let Some((a, b)) = brackets {
+            spans.push((a, a + 1, "1;4;33"));
+            spans.push((b, b + 1, "1;4;33"));
+        }
+        spans.sort_by_key(|s| s.0);
+        let mut out = String::with_capacity(line.len() + 16 * spans.len());
+        let mut at = 0;
+        for (a, b, code) in spans {
+            if a < at {
+                continue;
+            }
+            out.push_str(&line[at..a]);
+            out.push_str(&paint(code, &line[a..b]));
+            at = b;
+        }
+        out.push_str(&line[at..]);
+        Cow::Owned(out)
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.colour {
+            Cow::Owned(paint("90", hint))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.colour
+    }
+}
+
+impl Validator for ReplHelper {
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        let input = ctx.input();
+        if input.trim_start().starts_with(':') {
+            return Ok(ValidationResult::Valid(None));
+        }
+        let s = self.session.lock().expect("session");
+        Ok(match syntax::completeness(s.engine(), input) {
+            Completeness::Incomplete => ValidationResult::Incomplete,
+            _ => ValidationResult::Valid(None),
+        })
+    }
+}
+
+impl Helper for ReplHelper {}
+
+/// Show what one input produced; returns false when it failed.
+fn evaluate(session: &Arc<Mutex<Session>>, input: &str, colour: bool) -> Result<bool, ()> {
+    let mut s = session.lock().expect("session");
+    if input.trim_start().starts_with(':') {
+        return match commands::run(&mut s, input) {
+            Reply::Text(t) => {
+                if !t.is_empty() {
+                    println!("{t}");
+                }
+                Ok(true)
+            }
+            Reply::Error(e) => {
+                print_error(&e, colour);
+                Ok(false)
+            }
+            Reply::Quit => Err(()),
+        };
+    }
+    match s.run(input) {
+        Ok(out) => {
+            if let Some(text) = out.text() {
+                println!("{text}");
+            }
+            Ok(true)
+        }
+        Err(e) => {
+            print_error(&e.rendered, colour);
+            Ok(false)
+        }
+    }
+}
+
+fn print_error(text: &str, colour: bool) {
+    let _ = std::io::stdout().flush();
+    if colour {
+        eprintln!("{}", paint("31", text));
+    } else {
+        eprintln!("{text}");
+    }
+}
+
+/// Run the REPL: interactive on a terminal, line by line from a pipe.
+/// Returns the process exit status (1 if any piped input failed).
+pub fn run(config: EngineConfig) -> i32 {
+    let interrupt = config.interrupt.clone().unwrap_or_default();
+    let mut session = Session::with_config(
+        EngineConfig {
+            interrupt: Some(interrupt.clone()),
+            ..config
+        },
+        false,
+    );
+    session.set_source_name("<repl>");
+    let session = Arc::new(Mutex::new(session));
+    install_interrupt(interrupt);
+    if std::io::stdin().is_terminal() {
+        interactive(session)
+    } else {
+        piped(session)
+    }
+}
+
+fn install_interrupt(flag: Arc<AtomicBool>) {
+    // While rustyline reads a line the terminal is raw and Ctrl-C arrives as
+    // a key; while a line evaluates it is a signal, which stops the engine.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+}
+
+fn interactive(session: Arc<Mutex<Session>>) -> i32 {
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let config = Config::builder()
+        .max_history_size(HISTORY_SIZE)
+        .expect("history size is positive")
+        .auto_add_history(true)
+        .history_ignore_dups(true)
+        .expect("valid setting")
+        .completion_type(rustyline::CompletionType::List)
+        .build();
+    let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return 1;
+        }
+    };
+    editor.set_helper(Some(ReplHelper {
+        session: session.clone(),
+        colour,
+    }));
+    let history = history_path();
+    if let Some(p) = &history {
+        let _ = editor.load_history(p);
+    }
+    println!(
+        "scaling-lab {} (Rhai). :help for help, Tab to complete, Ctrl-D to quit.",
+        env!("CARGO_PKG_VERSION")
+    );
+    loop {
+        match editor.readline(PROMPT) {
+            Ok(line) => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if evaluate(&session, &line, colour).is_err() {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("error: {e}");
+                break;
+            }
+        }
+    }
+    if let Some(p) = &history {
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if editor.history().len() > 0 {
+            let _ = editor.save_history(p);
+        }
+    }
+    0
+}
+
+fn piped(session: Arc<Mutex<Session>>) -> i32 {
+    let stdin = std::io::stdin();
+    let mut buffer = String::new();
+    let mut failed = false;
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        if buffer.is_empty() && line.trim().is_empty() {
+            continue;
+        }
+        if !buffer.is_empty() {
+            buffer.push('\n');
+        }
+        buffer.push_str(&line);
+        let ready = buffer.trim_start().starts_with(':') || {
+            let s = session.lock().expect("session");
+            syntax::completeness(s.engine(), &buffer) != Completeness::Incomplete
+        };
+        if ready {
+            match evaluate(&session, &buffer, false) {
+                Ok(ok) => failed |= !ok,
+                Err(()) => return i32::from(failed),
+            }
+            buffer.clear();
+        }
+    }
+    if !buffer.trim().is_empty() {
+        failed |= !evaluate(&session, &buffer, false).unwrap_or(true);
+    }
+    i32::from(failed)
+}

@@ -1,0 +1,200 @@
+//! Completion and signature hints from the engine's metadata and the
+//! session's scope.
+
+use std::sync::OnceLock;
+
+use super::Session;
+use crate::laws::Law;
+use crate::script::docs::{self, FnDoc};
+
+/// REPL commands, for completion and `:help`.
+pub const COMMANDS: &[&str] = &[
+    ":help",
+    ":functions",
+    ":vars",
+    ":load",
+    ":save",
+    ":reset",
+    ":quit",
+];
+
+/// The documented functions, computed once (metadata generation is not free).
+pub fn catalog() -> &'static [FnDoc] {
+    static CATALOG: OnceLock<Vec<FnDoc>> = OnceLock::new();
+    CATALOG.get_or_init(docs::catalog)
+}
+
+fn function_names() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(docs::function_names)
+}
+
+/// Names callable as methods or read as properties (`law.loss`, `t.len`).
+fn member_names() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut v: Vec<String> = catalog()
+            .iter()
+            .filter(|d| {
+                d.call.contains('.') && d.name.chars().next().is_some_and(char::is_alphabetic)
+            })
+            .map(|d| d.name.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    })
+}
+
+/// Candidates for the word that ends at `pos`, and where that word starts.
+pub fn complete(session: &Session, line: &str, pos: usize) -> (usize, Vec<String>) {
+    let pos = pos.min(line.len());
+    let before = &line[..pos];
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .map_or(0, |i| i + 1);
+    let word = &before[start..];
+
+    // REPL commands, and function names after `:help`.
+    if before.trim_start().starts_with(':') {
+        if !before.trim_start().contains(' ') {
+            let cands = COMMANDS
+                .iter()
+                .filter(|c| c.starts_with(word))
+                .map(|c| c.to_string());
+            return (start, cands.collect());
+        }
+        let word_start = before.rfind(' ').map_or(0, |i| i + 1);
+        let word = &before[word_start..];
+        let cands = function_names()
+            .iter()
+            .filter(|n| n.starts_with(word))
+            .cloned();
+        return (word_start, cands.collect());
+    }
+
+    // Law names inside law("...").
+    if let Some(open) = before.rfind("law(\"") {
+        let inside = &before[open + 5..];
+        if !inside.contains('"') {
+            let cands = Law::names()
+                .into_iter()
+                .filter(|n| n.starts_with(inside))
+                .map(str::to_string);
+            return (open + 5, cands.collect());
+        }
+    }
+
+    if word.is_empty() {
+        return (pos, Vec::new());
+    }
+    let after_dot = before[..start].ends_with('.');
+    let mut cands: Vec<String> = if after_dot {
+        member_names()
+            .iter()
+            .filter(|n| n.starts_with(word))
+            .cloned()
+            .collect()
+    } else {
+        function_names()
+            .iter()
+            .cloned()
+            .chain(session.variables().into_iter().map(|(n, _)| n))
+            .chain(
+                session
+                    .script_functions()
+                    .into_iter()
+                    .map(|f| f.split('(').next().unwrap_or("").to_string()),
+            )
+            .filter(|n| n.starts_with(word))
+            .collect()
+    };
+    cands.sort();
+    cands.dedup();
+    (start, cands)
+}
+
+/// The function whose argument list the cursor is in, if any: the name
+/// before the innermost unclosed `(` (outside strings).
+pub fn enclosing_call(line: &str, pos: usize) -> Option<&str> {
+    let before = &line[..pos.min(line.len())];
+    let mut depth = 0i32;
+    let mut in_str: Option<char> = None;
+    let mut open_at = None;
+    let chars: Vec<(usize, char)> = before.char_indices().collect();
+    for &(i, c) in chars.iter().rev() {
+        if let Some(q) = in_str {
+            if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '`' => in_str = Some(c),
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                open_at = Some(i);
+                break;
+            }
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let open = open_at?;
+    let head = &before[..open];
+    let name_start = head
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &head[name_start..];
+    (!name.is_empty()).then_some(name)
+}
+
+/// A signature hint for the call the cursor is in: `chinchilla_loss(N, D)`
+/// (with `(+1 overload)` when there are more).
+pub fn signature_hint(line: &str, pos: usize) -> Option<String> {
+    let name = enclosing_call(line, pos)?;
+    let docs: Vec<&FnDoc> = catalog().iter().filter(|d| d.name == name).collect();
+    let first = docs.first()?;
+    let more = match docs.len() {
+        1 => String::new(),
+        2 => " (+1 overload)".to_string(),
+        n => format!(" (+{} overloads)", n - 1),
+    };
+    Some(format!("{}{more}", first.signature()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_functions_variables_laws_and_commands() {
+        let mut s = Session::capturing();
+        s.run("let chinchilla_budget = 1e24;").unwrap();
+        let (start, c) = complete(&s, "chinch", 6);
+        assert_eq!(start, 0);
+        assert_eq!(c, ["chinchilla_budget", "chinchilla_loss"]);
+        let (start, c) = complete(&s, "let x = law(\"ka", 15);
+        assert_eq!((start, c), (13, vec!["kaplan".to_string()]));
+        let (_, c) = complete(&s, ":he", 3);
+        assert_eq!(c, [":help"]);
+        let (start, c) = complete(&s, ":help find_opt", 14);
+        assert_eq!((start, c), (6, vec!["find_optimal_allocation".to_string()]));
+        let (_, c) = complete(&s, "law(\"chinchilla\").opt", 22);
+        assert!(
+            c.contains(&"optimal".to_string()) && c.contains(&"optimal_for_params".to_string()),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn hints_show_the_signature_of_the_open_call() {
+        assert_eq!(
+            signature_hint("chinchilla_loss(70e9, ", 22).as_deref(),
+            Some("chinchilla_loss(N, D)")
+        );
+        assert_eq!(enclosing_call("f(g(1), \"(\" ", 12), Some("f"));
+        assert_eq!(signature_hint("1 + 2", 5), None);
+        assert!(signature_hint("law(", 4).unwrap().contains("overload"));
+    }
+}
