@@ -311,3 +311,18 @@ fn vectorized_results_match_scalars() {
         eval_f64("find_optimal_allocation(1e24).N")
     );
 }
+
+#[test]
+fn errors_in_functions_from_earlier_inputs_show_their_line() {
+    let mut s = Session::capturing();
+    s.set_source_name("<repl>");
+    s.run("fn f(n) {\n  chinchilla_loss(n, 1e12)\n}").unwrap();
+    s.run("let y = 3;").unwrap();
+    let e = s.run("f(-1)").unwrap_err();
+    assert!(
+        e.rendered.contains(" 2 |   chinchilla_loss(n, 1e12)"),
+        "{}",
+        e.rendered
+    );
+    assert_eq!(e.position, Some((2, 3)));
+}

@@ -56,6 +56,11 @@ pub fn message(err: &EvalAltResult) -> String {
     }
 }
 
+/// The name of the innermost script function the error happened in.
+pub fn failing_function(err: &EvalAltResult) -> Option<String> {
+    innermost(err).1.last().map(|(name, _)| name.clone())
+}
+
 /// Position of the innermost error.
 pub fn position(err: &EvalAltResult) -> Position {
     innermost(err).0.position()

@@ -71,6 +71,9 @@ pub struct Session {
     captured: Option<Arc<Mutex<Vec<String>>>>,
     interrupt: Arc<AtomicBool>,
     inputs: Vec<String>,
+    /// Where each script function was defined (source name, input text), so
+    /// an error inside a function from an earlier input shows that input's line.
+    fn_sources: std::collections::HashMap<String, (String, String)>,
     pub(crate) source_name: String,
 }
 
@@ -105,6 +108,7 @@ impl Session {
             captured,
             interrupt,
             inputs: Vec::new(),
+            fn_sources: Default::default(),
             source_name: "<input>".into(),
         }
     }
@@ -148,6 +152,7 @@ impl Session {
     /// Forget every variable and function.
     pub fn reset(&mut self) {
         self.scope.clear();
+        self.fn_sources.clear();
         self.functions = AST::empty();
         self.inputs.clear();
     }
@@ -167,6 +172,12 @@ impl Session {
                 rendered: diagnostic::render_parse(&e, &self.source_name, code),
                 interrupted: false,
             })?;
+        for f in ast.iter_functions() {
+            self.fn_sources.insert(
+                f.name.to_string(),
+                (self.source_name.clone(), code.to_string()),
+            );
+        }
         // Keep earlier functions, add (or redefine) this input's ones.
         let functions = self
             .functions
@@ -197,10 +208,16 @@ impl Session {
             e,
             EvalAltResult::ErrorTerminated(v, _) if v.to_string() == crate::script::INTERRUPTED
         );
+        // Render against the input that defined the failing function.
+        let (name, text) = diagnostic::failing_function(e)
+            .and_then(|f| self.fn_sources.get(&f))
+            .map_or((self.source_name.as_str(), code), |(n, t)| {
+                (n.as_str(), t.as_str())
+            });
         ScriptError {
             message: diagnostic::message(e),
             position: position_of(diagnostic::position(e)),
-            rendered: diagnostic::render(e, &self.source_name, code),
+            rendered: diagnostic::render(e, name, text),
             interrupted,
         }
     }
