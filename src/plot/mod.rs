@@ -438,6 +438,34 @@ impl Chart {
     }
 }
 
+impl std::fmt::Display for Chart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let title = if self.title.is_empty() {
+            "untitled"
+        } else {
+            &self.title
+        };
+        write!(f, "Chart '{title}': {} series", self.series.len())?;
+        if let Some(c) = &self.contours {
+            write!(f, ", {} contour levels", c.levels.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (w, h) = self.pixels();
+        write!(
+            f,
+            "Figure {}x{} with {} charts ({w}x{h} px)",
+            self.rows,
+            self.cols,
+            self.charts.len()
+        )
+    }
+}
+
 /// A grid of charts with a size.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {

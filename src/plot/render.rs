@@ -36,6 +36,40 @@ fn render_err<E: std::fmt::Debug>(e: E) -> Error {
     Error::Render(format!("{e:?}"))
 }
 
+impl Figure {
+    /// The figure as a PNG image (`figsize * dpi` pixels).
+    pub fn to_png(&self) -> Result<Vec<u8>> {
+        to_png(self)
+    }
+
+    /// The figure as an SVG document.
+    pub fn to_svg(&self) -> Result<String> {
+        to_svg(self)
+    }
+
+    /// Write the figure to `path` as PNG or SVG (by extension), atomically.
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        let bytes = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("png") => self.to_png()?,
+            Some("svg") => self.to_svg()?.into_bytes(),
+            _ => {
+                return Err(Error::InvalidArgument {
+                    arg: "path".into(),
+                    expected: "a file name ending in .png or .svg",
+                    value: path.display().to_string(),
+                })
+            }
+        };
+        crate::output::write_atomic(path, &bytes)
+    }
+}
+
 /// The figure as an SVG document.
 pub fn to_svg(fig: &Figure) -> Result<String> {
     ensure_fonts();

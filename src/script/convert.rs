@@ -3,48 +3,8 @@
 use rhai::{Array, Dynamic, Map, NativeCallContext, FLOAT};
 
 use crate::allocation::Allocation;
-use crate::cost::Duration;
 use crate::script::args::{fail, lift, Numeric, ScriptResult};
-use crate::table::{Cell, Column, NumFormat, Table};
-
-/// A record with named numeric fields, convertible to a map or a table row.
-pub trait Record {
-    /// Field names and values, in display order.
-    fn fields(&self) -> Vec<(&'static str, FLOAT)>;
-    /// How each field prints in a table.
-    fn format(_field: &str) -> NumFormat {
-        NumFormat::Auto
-    }
-}
-
-impl Record for Allocation {
-    fn fields(&self) -> Vec<(&'static str, FLOAT)> {
-        vec![
-            ("C", self.c),
-            ("N", self.n),
-            ("D", self.d),
-            ("loss", self.loss),
-        ]
-    }
-    fn format(field: &str) -> NumFormat {
-        match field {
-            "N" | "D" => NumFormat::Si,
-            "C" => NumFormat::Sci(3),
-            _ => NumFormat::Fixed(4),
-        }
-    }
-}
-
-impl Record for Duration {
-    fn fields(&self) -> Vec<(&'static str, FLOAT)> {
-        vec![
-            ("days", self.days),
-            ("weeks", self.weeks),
-            ("months", self.months),
-            ("years", self.years),
-        ]
-    }
-}
+use crate::table::{Cell, Column, Record};
 
 /// A record as a map.
 pub fn record_map<R: Record>(r: &R) -> Map {
@@ -52,20 +12,6 @@ pub fn record_map<R: Record>(r: &R) -> Map {
         .into_iter()
         .map(|(k, v)| (k.into(), Dynamic::from_float(v)))
         .collect()
-}
-
-/// Records as a table, one row each.
-pub fn record_table<R: Record>(rows: &[R]) -> Table {
-    let Some(first) = rows.first() else {
-        return Table::new();
-    };
-    let mut t = Table::new();
-    for (k, (name, _)) in first.fields().into_iter().enumerate() {
-        let col = Column::Num(rows.iter().map(|r| r.fields()[k].1).collect());
-        t.set_column(name, col).expect("records have equal fields");
-        t.set_format(name, R::format(name)).expect("column exists");
-    }
-    t
 }
 
 /// Apply `f` to a number (giving a map) or to each element of an array
@@ -84,7 +30,7 @@ pub fn record_result<R: Record>(
                 .enumerate()
                 .map(|(i, x)| f(*x).map_err(|e| fail(ctx, format!("{arg}[{i}]: {e}"))))
                 .collect::<ScriptResult<Vec<R>>>()?;
-            Ok(Dynamic::from(record_table(&rows)))
+            Ok(Dynamic::from(crate::table::Table::from_records(&rows)))
         }
     }
 }

@@ -243,11 +243,7 @@ pub mod api {
             return Ok(m.into());
         }
         let targets = args::numbers(&ctx, "value", &value)?;
-        let rows = targets
-            .iter()
-            .map(|v| lift(&ctx, t.closest_row(column, *v)).map(|r| r as INT))
-            .collect::<ScriptResult<Vec<_>>>()?;
-        Ok(Dynamic::from(lift(&ctx, t.take(&rows))?))
+        Ok(Dynamic::from(lift(&ctx, t.closest_rows(column, &targets))?))
     }
 
     /// Sum of a numeric column.

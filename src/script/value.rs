@@ -71,6 +71,12 @@ pub fn to_text(v: &Dynamic) -> Option<String> {
     if let Some(l) = v.read_lock::<Law>() {
         return Some(l.to_string());
     }
+    if let Some(c) = v.read_lock::<crate::plot::Chart>() {
+        return Some(c.to_string());
+    }
+    if let Some(f) = v.read_lock::<crate::plot::Figure>() {
+        return Some(f.to_string());
+    }
     if v.is_string() {
         return Some(v.to_string());
     }

@@ -2,7 +2,10 @@
 //! users know as a pandas DataFrame. Rendering to text, CSV, JSON and HTML
 //! lives in [`render`]; this module holds the data and its operations.
 
+mod records;
 pub mod render;
+
+pub use records::Record;
 
 use serde::Serialize;
 
@@ -319,6 +322,34 @@ impl Table {
             });
         }
         Ok(t)
+    }
+
+    /// Add (or replace) column `new` computed from numeric column `from`,
+    /// as pandas' `df[new] = df[from].map(f)`:
+    /// `scales.derive("loss", "N", kaplan::loss_from_size)?`.
+    pub fn derive(
+        &mut self,
+        new: &str,
+        from: &str,
+        f: impl Fn(f64) -> Result<f64>,
+    ) -> Result<&mut Table> {
+        let values = self
+            .num_column(from)?
+            .iter()
+            .map(|&x| f(x))
+            .collect::<Result<Vec<_>>>()?;
+        self.set_column(new, Column::Num(values))?;
+        Ok(self)
+    }
+
+    /// The rows nearest each target value of a numeric column, labels kept
+    /// (the seed notebook's `get_closest_to_order` for several targets).
+    pub fn closest_rows(&self, column: &str, targets: &[f64]) -> Result<Table> {
+        let rows = targets
+            .iter()
+            .map(|t| self.closest_row(column, *t).map(|r| r as i64))
+            .collect::<Result<Vec<_>>>()?;
+        self.take(&rows)
     }
 
     /// Replace the row labels.

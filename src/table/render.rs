@@ -61,6 +61,12 @@ fn display_cells(t: &Table) -> Vec<Vec<String>> {
         .collect()
 }
 
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&to_text(self))
+    }
+}
+
 /// Aligned plain text: index column on the left, numbers right-aligned, text left-aligned.
 pub fn to_text(t: &Table) -> String {
     if t.names().is_empty() {

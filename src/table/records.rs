@@ -1,0 +1,61 @@
+//! Records: small structs of named numbers (an allocation, a duration)
+//! that become a map in scripts and a row in a table.
+
+use super::{Column, NumFormat, Table};
+use crate::allocation::Allocation;
+use crate::cost::Duration;
+
+/// A record with named numeric fields, convertible to a map or a table row.
+pub trait Record {
+    /// Field names and values, in display order.
+    fn fields(&self) -> Vec<(&'static str, f64)>;
+    /// How each field prints in a table.
+    fn format(_field: &str) -> NumFormat {
+        NumFormat::Auto
+    }
+}
+
+impl Record for Allocation {
+    fn fields(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("C", self.c),
+            ("N", self.n),
+            ("D", self.d),
+            ("loss", self.loss),
+        ]
+    }
+    fn format(field: &str) -> NumFormat {
+        match field {
+            "N" | "D" => NumFormat::Si,
+            "C" => NumFormat::Sci(3),
+            _ => NumFormat::Fixed(4),
+        }
+    }
+}
+
+impl Record for Duration {
+    fn fields(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("days", self.days),
+            ("weeks", self.weeks),
+            ("months", self.months),
+            ("years", self.years),
+        ]
+    }
+}
+
+impl Table {
+    /// Records as a table, one row each, columns in the record's order.
+    pub fn from_records<R: Record>(rows: &[R]) -> Table {
+        let Some(first) = rows.first() else {
+            return Table::new();
+        };
+        let mut t = Table::new();
+        for (k, (name, _)) in first.fields().into_iter().enumerate() {
+            let col = Column::Num(rows.iter().map(|r| r.fields()[k].1).collect());
+            t.set_column(name, col).expect("records have equal fields");
+            t.set_format(name, R::format(name)).expect("column exists");
+        }
+        t
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Execute every notebook headlessly and check it (tests/check_notebooks.py).
+# Installs what it needs on a fresh machine: Jupyter from PyPI into
+# build/venv, and evcxr_jupyter with `cargo install --locked` (about 11 minutes
+# on 2 cores; skipped when the right version is already installed).
+#   bash tests/notebooks.sh            execute into build/notebooks and check
+#   bash tests/notebooks.sh --update   re-execute notebooks/ in place (commit the result)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EVCXR_VERSION=0.22.0
+VENV=build/venv
+BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$BIN:$PATH"
+
+if [ ! -x "$VENV/bin/jupyter-nbconvert" ]; then
+    echo "installing Jupyter into $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check jupyter nbconvert nbclient
+fi
+if ! evcxr_jupyter --version 2>/dev/null | grep -q "$EVCXR_VERSION"; then
+    echo "building evcxr_jupyter $EVCXR_VERSION (about 11 minutes on 2 cores)"
+    cargo install --locked --quiet evcxr_jupyter --version "$EVCXR_VERSION"
+fi
+evcxr_jupyter --install > /dev/null
+
+cargo build --quiet --locked   # the checker evaluates key numbers with this binary
+
+out=build/notebooks
+mkdir -p "$out"
+for nb in notebooks/*.ipynb; do
+    start=$(date +%s)
+    if [ "${1:-}" = "--update" ]; then
+        timeout 1500 "$VENV/bin/jupyter" nbconvert --to notebook --execute --inplace \
+            --ExecutePreprocessor.timeout=1200 "$nb"
+    else
+        timeout 1500 "$VENV/bin/jupyter" nbconvert --to notebook --execute \
+            --ExecutePreprocessor.timeout=1200 "$nb" --output-dir "$out"
+    fi
+    echo "executed $nb in $(( $(date +%s) - start )) s"
+done
+
+dirs=("$out")
+[ "${1:-}" = "--update" ] && dirs=()
+"$VENV/bin/python" tests/check_notebooks.py target/debug/scaling-lab notebooks "${dirs[@]}"
