@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::script::{docs, EngineConfig, Limits};
-use crate::session::Session;
+use crate::session::Interpreter;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -139,13 +139,13 @@ fn run_file(file: &Path, out: Option<PathBuf>, limits: LimitArgs) -> Result<(), 
             )
         })?;
     }
-    let mut session = Session::with_config(config(limits, out), false);
+    let mut session = Interpreter::with_config(config(limits, out), false);
     session.set_source_name(file.display().to_string());
     session.run(&code).map(|_| ()).map_err(|e| e.rendered)
 }
 
 fn eval(expr: &str, json: bool, limits: LimitArgs) -> Result<(), String> {
-    let mut session = Session::with_config(config(limits, None), false);
+    let mut session = Interpreter::with_config(config(limits, None), false);
     session.set_source_name("<eval>");
     let out = session.run(expr).map_err(|e| e.rendered)?;
     if json {

@@ -45,5 +45,6 @@ pub use allocation::Allocation;
 pub use error::{Error, Result};
 pub use laws::Law;
 pub use plot::{Chart, Figure};
-pub use session::{Outcome, ScriptError, Session};
+pub use session::worker::Session;
+pub use session::{Interpreter, Outcome, ScriptError};
 pub use table::Table;

@@ -145,7 +145,8 @@ impl Allocation {
 }
 
 impl Outcome {
-    /// evcxr display: what the script printed (in a capturing session), then its value.
+    /// evcxr display: what the script printed (in a capturing interpreter), then its value.
+    /// (In notebooks prefer [`crate::Session`], whose outputs are plain data.)
     pub fn evcxr_display(&self) {
         for line in &self.printed {
             println!("{line}");
@@ -164,7 +165,7 @@ mod tests {
 
     #[test]
     fn bundles_by_kind() {
-        let mut s = crate::Session::capturing();
+        let mut s = crate::Interpreter::capturing();
         let t = s.run("arch_sweep().head(2)").unwrap().value;
         let b = bundle(&t);
         assert_eq!(mimes(&b), ["text/plain", "text/html"]);

@@ -1,4 +1,4 @@
-//! The interactive front end: rustyline over a [`Session`]. Everything it
+//! The interactive front end: rustyline over a [`Interpreter`]. Everything it
 //! shows comes from `session::{commands, complete, syntax}`; this file only
 //! wires keys, colours, history and Ctrl-C.
 
@@ -19,7 +19,7 @@ use rustyline::{Config, Context, Editor, Helper};
 use crate::script::EngineConfig;
 use crate::session::commands::{self, Reply};
 use crate::session::syntax::{self, Completeness, TokenKind};
-use crate::session::{complete, Session};
+use crate::session::{complete, Interpreter};
 
 const PROMPT: &str = ">> ";
 const HISTORY_SIZE: usize = 1000;
@@ -34,7 +34,7 @@ pub fn history_path() -> Option<PathBuf> {
 }
 
 struct ReplHelper {
-    session: Arc<Mutex<Session>>,
+    session: Arc<Mutex<Interpreter>>,
     colour: bool,
 }
 
@@ -146,7 +146,7 @@ impl Validator for ReplHelper {
 impl Helper for ReplHelper {}
 
 /// Show what one input produced; returns false when it failed.
-fn evaluate(session: &Arc<Mutex<Session>>, input: &str, colour: bool) -> Result<bool, ()> {
+fn evaluate(session: &Arc<Mutex<Interpreter>>, input: &str, colour: bool) -> Result<bool, ()> {
     let mut s = session.lock().expect("session");
     if input.trim_start().starts_with(':') {
         return match commands::run(&mut s, input) {
@@ -190,7 +190,7 @@ fn print_error(text: &str, colour: bool) {
 /// Returns the process exit status (1 if any piped input failed).
 pub fn run(config: EngineConfig) -> i32 {
     let interrupt = config.interrupt.clone().unwrap_or_default();
-    let mut session = Session::with_config(
+    let mut session = Interpreter::with_config(
         EngineConfig {
             interrupt: Some(interrupt.clone()),
             ..config
@@ -213,7 +213,7 @@ fn install_interrupt(flag: Arc<AtomicBool>) {
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
 }
 
-fn interactive(session: Arc<Mutex<Session>>) -> i32 {
+fn interactive(session: Arc<Mutex<Interpreter>>) -> i32 {
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let config = Config::builder()
         .max_history_size(HISTORY_SIZE)
@@ -271,7 +271,7 @@ fn interactive(session: Arc<Mutex<Session>>) -> i32 {
     0
 }
 
-fn piped(session: Arc<Mutex<Session>>) -> i32 {
+fn piped(session: Arc<Mutex<Interpreter>>) -> i32 {
     let stdin = std::io::stdin();
     let mut buffer = String::new();
     let mut failed = false;

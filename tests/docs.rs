@@ -1,7 +1,7 @@
 //! The function reference is generated, current, and its examples run.
 
 use scaling_lab::script::{docs, EngineConfig};
-use scaling_lab::session::Session;
+use scaling_lab::session::Interpreter;
 
 #[test]
 fn functions_md_is_current() {
@@ -40,7 +40,7 @@ fn doc_examples_run_and_their_numbers_hold() {
             out_dir: Some(scratch.path().to_path_buf()),
             ..EngineConfig::default()
         };
-        let mut s = Session::with_config(config, true);
+        let mut s = Interpreter::with_config(config, true);
         for line in block.lines().filter(|l| !l.trim().is_empty()) {
             let (code, comment) = match line.split_once("//") {
                 Some((c, k)) => (c.trim(), Some(k.trim())),

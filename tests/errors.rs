@@ -5,7 +5,7 @@ mod common;
 
 use common::{eval, eval_err, eval_f64};
 use scaling_lab::script::{EngineConfig, Limits};
-use scaling_lab::session::Session;
+use scaling_lab::session::Interpreter;
 
 #[track_caller]
 fn fails_with(code: &str, message: &str) {
@@ -233,7 +233,7 @@ fn runaway_scripts_stop_with_an_error() {
         },
         ..EngineConfig::default()
     };
-    let mut s = Session::with_config(config, true);
+    let mut s = Interpreter::with_config(config, true);
     let e = s.run("let i = 0; loop { i += 1; }").unwrap_err();
     assert!(e.message.contains("operation limit"), "{}", e.message);
     // The session is still usable after the error.
@@ -249,7 +249,7 @@ fn runaway_scripts_stop_with_an_error() {
 
 #[test]
 fn interrupt_flag_stops_a_running_script() {
-    let mut s = Session::capturing();
+    let mut s = Interpreter::capturing();
     s.run("let x = 42;").unwrap();
     let flag = s.interrupt_flag();
     let t = std::thread::spawn(move || {
@@ -271,7 +271,7 @@ fn files_are_written_only_under_the_output_folder_and_atomically() {
         out_dir: Some(dir.path().to_path_buf()),
         ..EngineConfig::default()
     };
-    let mut s = Session::with_config(config, true);
+    let mut s = Interpreter::with_config(config, true);
     let out = s.run("save_csv(arch_sweep(), \"sweep.csv\")").unwrap();
     let path = out.value.to_string();
     assert!(
@@ -314,7 +314,7 @@ fn vectorized_results_match_scalars() {
 
 #[test]
 fn errors_in_functions_from_earlier_inputs_show_their_line() {
-    let mut s = Session::capturing();
+    let mut s = Interpreter::capturing();
     s.set_source_name("<repl>");
     s.run("fn f(n) {\n  chinchilla_loss(n, 1e12)\n}").unwrap();
     s.run("let y = 3;").unwrap();

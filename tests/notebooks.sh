@@ -18,7 +18,7 @@ if [ ! -x "$VENV/bin/jupyter-nbconvert" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check jupyter nbconvert nbclient
 fi
-if ! evcxr_jupyter --version 2>/dev/null | grep -q "$EVCXR_VERSION"; then
+if ! cargo install --list | grep -q "^evcxr_jupyter v$EVCXR_VERSION:"; then
     echo "building evcxr_jupyter $EVCXR_VERSION (about 11 minutes on 2 cores)"
     cargo install --locked --quiet evcxr_jupyter --version "$EVCXR_VERSION"
 fi

@@ -6,14 +6,14 @@ mod common;
 use scaling_lab::laws::Law;
 use scaling_lab::plot::{render, studies, Chart, Contours, Figure, Mark, Scale, Series};
 use scaling_lab::script::EngineConfig;
-use scaling_lab::session::Session;
+use scaling_lab::session::Interpreter;
 
-fn session_in(dir: &std::path::Path) -> Session {
+fn session_in(dir: &std::path::Path) -> Interpreter {
     let config = EngineConfig {
         out_dir: Some(dir.to_path_buf()),
         ..EngineConfig::default()
     };
-    Session::with_config(config, true)
+    Interpreter::with_config(config, true)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! self-checking scripts under `scripts/checks/` must finish without error.
 
 use scaling_lab::script::EngineConfig;
-use scaling_lab::session::Session;
+use scaling_lab::session::Interpreter;
 
 fn run_script(path: &std::path::Path) -> Result<String, String> {
     let code = std::fs::read_to_string(path).unwrap();
@@ -12,7 +12,7 @@ fn run_script(path: &std::path::Path) -> Result<String, String> {
         out_dir: Some(out.path().to_path_buf()),
         ..EngineConfig::default()
     };
-    let mut s = Session::with_config(config, true);
+    let mut s = Interpreter::with_config(config, true);
     let name = path
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))
         .unwrap_or(path);

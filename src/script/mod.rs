@@ -92,9 +92,24 @@ pub struct EngineConfig {
 /// Message carried by the error an interrupted evaluation ends with.
 pub const INTERRUPTED: &str = "interrupted";
 
+/// A fixed seed for Rhai's function-lookup hashes.
+///
+/// By default the seed lives in a static that is initialised on first use.
+/// Where a program holds several copies of this crate's statics (evcxr links
+/// each notebook cell separately), an engine built in one cell and called
+/// from another would hash names with different seeds and find no function.
+/// Every entry point sets this seed first; the value is arbitrary.
+pub const HASHING_SEED: [u64; 4] = [0x5ca1_1ab5, 0x1a77_e5, 0xc41c_0b5, 0x2022_0329];
+
+/// Make this copy of Rhai hash with [`HASHING_SEED`] (a no-op once set).
+pub fn fix_hashing_seed() {
+    let _ = rhai::config::hashing::set_hashing_seed(Some(HASHING_SEED));
+}
+
 /// An engine with every scaling-lab function, the custom types, the limits,
 /// and no module loading (scripts cannot read files through `import`).
 pub fn build_engine(config: &EngineConfig) -> Engine {
+    fix_hashing_seed();
     let mut engine = Engine::new();
     engine.register_global_module(ScalingLabPackage::new().as_shared_module());
     engine.register_type_with_name::<Law>("Law");

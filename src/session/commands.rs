@@ -2,7 +2,7 @@
 //! so they are the same in a terminal, a test and a notebook kernel.
 
 use super::complete::{catalog, COMMANDS};
-use super::Session;
+use super::Interpreter;
 use crate::script::value;
 
 /// What a command asks the front end to do.
@@ -41,7 +41,7 @@ Commands:
 Tab completes names, Ctrl-C stops a running evaluation, Up/Down recall history.";
 
 /// Run one command line (starting with `:`).
-pub fn run(session: &mut Session, line: &str) -> Reply {
+pub fn run(session: &mut Interpreter, line: &str) -> Reply {
     let line = line.trim();
     let (cmd, arg) = match line.split_once(char::is_whitespace) {
         Some((c, a)) => (c, a.trim()),
@@ -136,7 +136,7 @@ fn functions(filter: &str) -> Reply {
     Reply::Text(out.trim_end().to_string())
 }
 
-fn vars(session: &Session) -> Reply {
+fn vars(session: &Interpreter) -> Reply {
     let vars = session.variables();
     if vars.is_empty() {
         return Reply::Text("no variables yet (define one with `let x = ...;`)".into());
@@ -157,7 +157,7 @@ fn vars(session: &Session) -> Reply {
     Reply::Text(lines.join("\n"))
 }
 
-fn load(session: &mut Session, path: &str) -> Reply {
+fn load(session: &mut Interpreter, path: &str) -> Reply {
     if path.is_empty() {
         return Reply::Error(":load needs a file, e.g. :load scripts/what_if_budget.rhai".into());
     }
@@ -183,7 +183,7 @@ fn load(session: &mut Session, path: &str) -> Reply {
     }
 }
 
-fn save(session: &Session, path: &str) -> Reply {
+fn save(session: &Interpreter, path: &str) -> Reply {
     if path.is_empty() {
         return Reply::Error(":save needs a file, e.g. :save study.rhai".into());
     }
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn help_shows_docs_and_suggestions() {
-        let mut s = Session::capturing();
+        let mut s = Interpreter::capturing();
         let t = text(run(&mut s, ":help chinchilla_loss"));
         assert!(t.starts_with("chinchilla_loss(N, D)\n"), "{t}");
         assert!(t.contains("Hoffmann et al. 2022 eq. 10"), "{t}");
@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn vars_save_load_reset() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Session::capturing();
+        let mut s = Interpreter::capturing();
         s.run("let C = 1e24;").unwrap();
         s.run("fn double(x) { 2 * x }").unwrap();
         assert!(text(run(&mut s, ":vars")).contains("C  f64      1e24"));

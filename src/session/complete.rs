@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use super::Session;
+use super::Interpreter;
 use crate::laws::Law;
 use crate::script::docs::{self, FnDoc};
 
@@ -47,7 +47,7 @@ fn member_names() -> &'static [String] {
 }
 
 /// Candidates for the word that ends at `pos`, and where that word starts.
-pub fn complete(session: &Session, line: &str, pos: usize) -> (usize, Vec<String>) {
+pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<String>) {
     let pos = pos.min(line.len());
     let before = &line[..pos];
     let start = before
@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn completes_functions_variables_laws_and_commands() {
-        let mut s = Session::capturing();
+        let mut s = Interpreter::capturing();
         s.run("let chinchilla_budget = 1e24;").unwrap();
         let (start, c) = complete(&s, "chinch", 6);
         assert_eq!(start, 0);

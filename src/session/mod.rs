@@ -3,7 +3,7 @@
 //! all drive this; none of it knows about terminals.
 //!
 //! ```
-//! let mut s = scaling_lab::Session::capturing();
+//! let mut s = scaling_lab::Interpreter::capturing();
 //! s.run("let C = 1e24;").unwrap();
 //! let out = s.run("find_optimal_allocation(C).N").unwrap();
 //! let n = out.value.as_float().unwrap();
@@ -13,6 +13,7 @@
 pub mod commands;
 pub mod complete;
 pub mod syntax;
+pub mod worker;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -64,7 +65,7 @@ impl Outcome {
 }
 
 /// An engine plus the state that persists between evaluations.
-pub struct Session {
+pub struct Interpreter {
     engine: Engine,
     scope: Scope<'static>,
     functions: AST,
@@ -77,19 +78,19 @@ pub struct Session {
     pub(crate) source_name: String,
 }
 
-impl Session {
+impl Interpreter {
     /// A session with default limits whose `print` goes to standard output.
-    pub fn new() -> Session {
-        Session::with_config(EngineConfig::default(), false)
+    pub fn new() -> Interpreter {
+        Interpreter::with_config(EngineConfig::default(), false)
     }
 
     /// A session whose `print` output is collected into each [`Outcome`].
-    pub fn capturing() -> Session {
-        Session::with_config(EngineConfig::default(), true)
+    pub fn capturing() -> Interpreter {
+        Interpreter::with_config(EngineConfig::default(), true)
     }
 
     /// A session with explicit limits and output folder.
-    pub fn with_config(mut config: EngineConfig, capture: bool) -> Session {
+    pub fn with_config(mut config: EngineConfig, capture: bool) -> Interpreter {
         let interrupt = config
             .interrupt
             .get_or_insert_with(|| Arc::new(AtomicBool::new(false)))
@@ -101,7 +102,7 @@ impl Session {
             engine.on_print(move |s| buf.lock().expect("print buffer").push(s.to_string()));
             engine.on_debug(move |s, _, _| dbg.lock().expect("print buffer").push(s.to_string()));
         }
-        Session {
+        Interpreter {
             engine,
             scope: Scope::new(),
             functions: AST::empty(),
@@ -159,6 +160,7 @@ impl Session {
 
     /// Evaluate `code` in the session: `let` variables and `fn` definitions persist.
     pub fn run(&mut self, code: &str) -> Result<Outcome, ScriptError> {
+        crate::script::fix_hashing_seed();
         self.interrupt.store(false, Ordering::SeqCst);
         if let Some(buf) = &self.captured {
             buf.lock().expect("print buffer").clear();
@@ -223,8 +225,8 @@ impl Session {
     }
 }
 
-impl Default for Session {
+impl Default for Interpreter {
     fn default() -> Self {
-        Session::new()
+        Interpreter::new()
     }
 }

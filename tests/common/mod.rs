@@ -1,12 +1,12 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use scaling_lab::session::{ScriptError, Session};
+use scaling_lab::session::{ScriptError, Interpreter};
 
 /// Evaluate `code` in a fresh capturing session and return its value.
 #[track_caller]
 pub fn eval(code: &str) -> rhai::Dynamic {
-    let mut s = Session::capturing();
+    let mut s = Interpreter::capturing();
     match s.run(code) {
         Ok(out) => out.value,
         Err(e) => panic!("`{code}` failed:\n{e}"),
@@ -24,7 +24,7 @@ pub fn eval_f64(code: &str) -> f64 {
 /// Evaluate `code`, which must fail, and return the error.
 #[track_caller]
 pub fn eval_err(code: &str) -> ScriptError {
-    let mut s = Session::capturing();
+    let mut s = Interpreter::capturing();
     match s.run(code) {
         Ok(out) => panic!("`{code}` should fail but gave {:?}", out.value),
         Err(e) => e,
