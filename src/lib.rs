@@ -28,6 +28,7 @@ pub mod architecture;
 pub mod cli;
 pub mod cost;
 pub mod error;
+pub mod fit;
 pub mod laws;
 pub mod notebook;
 pub mod numeric;

@@ -35,6 +35,9 @@ pub struct Law {
     /// Form and coefficients.
     #[serde(flatten)]
     pub form: Form,
+    /// How the coefficients were fitted, for a law made by `fit_law`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<std::sync::Arc<crate::fit::FitReport>>,
 }
 
 /// Catalog entries: name, citation, form.
@@ -61,6 +64,7 @@ impl Law {
                 name: n.to_string(),
                 citation: c.to_string(),
                 form: *f,
+                fit: None,
             })
             .ok_or_else(|| Error::unknown("law", name, Law::names()))
     }
@@ -89,6 +93,7 @@ impl Law {
             name: "custom".into(),
             citation: "user-defined coefficients".into(),
             form: Form::Parametric(p),
+            fit: None,
         }
     }
 

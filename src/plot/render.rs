@@ -390,7 +390,9 @@ fn draw_chart<DB: DrawingBackend>(
                 .map(|(x, y)| (chart.x_scale.forward(*x), chart.y_scale.forward(*y)))
                 .collect();
         placed.extend(pts.iter().copied());
-        let anno = match s.mark {
+        // Only labelled series get a legend entry (plotters would list the
+        // others with an empty label).
+        match s.mark {
             Mark::Line => {
                 let style = col.stroke_width(px(s.width).max(1.0).round() as u32);
                 let anno = if s.dashed {
@@ -404,21 +406,25 @@ fn draw_chart<DB: DrawingBackend>(
                     cc.draw_series(LineSeries::new(pts, style))
                 }
                 .map_err(render_err)?;
-                anno.legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + legend_len, y)], style)
-                })
+                if let Some(label) = &s.label {
+                    anno.label(label.as_str()).legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + legend_len, y)], style)
+                    });
+                    labelled += 1;
+                }
             }
             Mark::Scatter => {
                 let r = (px(s.size) / 2.0).max(1.0).round() as i32;
                 let anno = cc
                     .draw_series(pts.into_iter().map(|p| Circle::new(p, r, col.filled())))
                     .map_err(render_err)?;
-                anno.legend(move |(x, y)| Circle::new((x + legend_len / 2, y), r, col.filled()))
+                if let Some(label) = &s.label {
+                    anno.label(label.as_str()).legend(move |(x, y)| {
+                        Circle::new((x + legend_len / 2, y), r, col.filled())
+                    });
+                    labelled += 1;
+                }
             }
-        };
-        if let Some(label) = &s.label {
-            anno.label(label.as_str());
-            labelled += 1;
         }
     }
 

@@ -155,3 +155,74 @@ pub fn loss_landscape(
     )?);
     Ok(c)
 }
+
+/// The runs and the fitted law along each compute budget (loss against N,
+/// log-log), above the log residuals against N: a 2 x 1 figure.
+pub fn fit_figure(law: &Law, runs: &[crate::fit::Run]) -> Result<super::Figure> {
+    if runs.is_empty() {
+        return Err(Error::Empty { arg: "runs".into() });
+    }
+    let mut budgets: Vec<f64> = runs.iter().map(|r| 6.0 * r.n * r.d).collect();
+    budgets.sort_by(f64::total_cmp);
+    budgets.dedup_by(|a, b| (*a / *b - 1.0).abs() <= 1e-6);
+    let mut top = Chart::new(Scale::Log, Scale::Log);
+    top.title = "Runs and the fitted law along each budget".into();
+    top.x_label = "Parameters (N)".into();
+    top.y_label = "Loss".into();
+    let mut bottom = Chart::new(Scale::Log, Scale::Linear);
+    bottom.title = "Log residuals (predicted - observed)".into();
+    bottom.x_label = "Parameters (N)".into();
+    bottom.y_label = "ln L_fit - ln L".into();
+    let many = budgets.len() > 8;
+    for (k, c) in budgets.iter().enumerate() {
+        let group: Vec<&crate::fit::Run> = runs
+            .iter()
+            .filter(|r| (6.0 * r.n * r.d / c - 1.0).abs() <= 1e-6)
+            .collect();
+        let color = super::TAB10[k % super::TAB10.len()];
+        let mut pts = Series::new(
+            Mark::Scatter,
+            group.iter().map(|r| r.n).collect(),
+            group.iter().map(|r| r.loss).collect(),
+        )?;
+        pts.color = Some(color);
+        if !many {
+            pts.label = Some(format!("C = {c:.1e}"));
+        }
+        top.add(pts)?;
+        let (lo, hi) = group.iter().fold((f64::INFINITY, 0.0_f64), |(a, b), r| {
+            (a.min(r.n), b.max(r.n))
+        });
+        if hi > lo {
+            let ns = logspace(lo.log10(), hi.log10(), 60)?;
+            let ls = ns
+                .iter()
+                .map(|n| law.loss(*n, c / (6.0 * n)))
+                .collect::<Result<Vec<_>>>()?;
+            let mut curve = Series::new(Mark::Line, ns, ls)?;
+            curve.color = Some(color);
+            top.add(curve)?;
+        }
+        let res = group
+            .iter()
+            .map(|r| Ok(law.loss(r.n, r.d)?.ln() - r.loss.ln()))
+            .collect::<Result<Vec<_>>>()?;
+        let mut rp = Series::new(Mark::Scatter, group.iter().map(|r| r.n).collect(), res)?;
+        rp.color = Some(color);
+        rp.size = 4.0;
+        bottom.add(rp)?;
+    }
+    let (nlo, nhi) = runs.iter().fold((f64::INFINITY, 0.0_f64), |(a, b), r| {
+        (a.min(r.n), b.max(r.n))
+    });
+    let mut zero = Series::new(Mark::Line, vec![nlo, nhi], vec![0.0, 0.0])?;
+    zero.color = Some(Rgb(0, 0, 0));
+    zero.width = 0.8;
+    zero.dashed = true;
+    bottom.add(zero)?;
+    let mut fig = super::Figure::new(2, 1)?;
+    fig.set_size((8.0, 9.0), 100.0)?;
+    fig.push(top)?;
+    fig.push(bottom)?;
+    Ok(fig)
+}

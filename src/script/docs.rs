@@ -6,7 +6,7 @@ use rhai::packages::Package;
 use rhai::{Engine, Module, Shared};
 use serde_json::Value;
 
-use super::{allocation, architecture, cost, io, laws, numbers, plot, table};
+use super::{allocation, architecture, cost, fit, io, laws, numbers, plot, table};
 
 /// One registered function (or overload) as users call it.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +74,11 @@ fn sections() -> Vec<(&'static str, &'static str, Shared<Module>)> {
             "Numbers",
             "Grids, readable numbers, array statistics and self-checks.",
             rhai::exported_module!(numbers::api).into(),
+        ),
+        (
+            "Fitting",
+            "Fit laws to your own runs: Approach 3 with bootstrap, power laws, IsoFLOP profiles.",
+            rhai::exported_module!(fit::api).into(),
         ),
         (
             "Plots",

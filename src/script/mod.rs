@@ -13,6 +13,7 @@ pub mod convert;
 pub mod cost;
 pub mod diagnostic;
 pub mod docs;
+pub mod fit;
 pub mod io;
 pub mod laws;
 pub mod numbers;
@@ -40,6 +41,7 @@ def_package! {
         rhai::combine_with_exported_module!(module, "table", table::api);
         rhai::combine_with_exported_module!(module, "numbers", numbers::api);
         rhai::combine_with_exported_module!(module, "plot", plot::api);
+        rhai::combine_with_exported_module!(module, "fit", fit::api);
         rhai::combine_with_exported_module!(module, "io", io::api);
     }
 }
@@ -99,7 +101,7 @@ pub const INTERRUPTED: &str = "interrupted";
 /// each notebook cell separately), an engine built in one cell and called
 /// from another would hash names with different seeds and find no function.
 /// Every entry point sets this seed first; the value is arbitrary.
-pub const HASHING_SEED: [u64; 4] = [0x5ca1_1ab5, 0x1a77_e5, 0xc41c_0b5, 0x2022_0329];
+pub const HASHING_SEED: [u64; 4] = [0x5ca1_1ab5, 0x001a_77e5, 0x0c41_c0b5, 0x2022_0329];
 
 /// Make this copy of Rhai hash with [`HASHING_SEED`] (a no-op once set).
 pub fn fix_hashing_seed() {

@@ -2,6 +2,7 @@
 //! users know as a pandas DataFrame. Rendering to text, CSV, JSON and HTML
 //! lives in [`render`]; this module holds the data and its operations.
 
+mod csv_io;
 mod records;
 pub mod render;
 

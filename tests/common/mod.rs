@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use scaling_lab::session::{ScriptError, Interpreter};
+use scaling_lab::session::{Interpreter, ScriptError};
 
 /// Evaluate `code` in a fresh capturing session and return its value.
 #[track_caller]
