@@ -29,6 +29,7 @@ pub mod cli;
 pub mod cost;
 pub mod error;
 pub mod fit;
+pub mod hardware;
 pub mod laws;
 pub mod notebook;
 pub mod numeric;
@@ -40,6 +41,7 @@ pub mod repl;
 pub mod script;
 pub mod session;
 pub mod table;
+pub mod transformer;
 pub mod units;
 
 pub use allocation::Allocation;

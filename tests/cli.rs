@@ -100,7 +100,7 @@ fn run_reports_missing_files_and_script_errors() {
         .code(1)
         .stdout("before\n")
         .stderr(predicate::str::contains(
-            "law: unknown law 'gopher'; known: chinchilla, kaplan",
+            "law: unknown law 'gopher'; known: chinchilla, chinchilla_unrounded, epoch2024, kaplan",
         ))
         .stderr(predicate::str::contains("study.rhai:3:9"));
 

@@ -124,7 +124,7 @@ fn wrong_types_name_the_argument() {
 fn unknown_names_list_the_known_ones() {
     fails_with(
         "law(\"gopher\")",
-        "law: unknown law 'gopher'; known: chinchilla, kaplan",
+        "law: unknown law 'gopher'; known: chinchilla, chinchilla_unrounded, epoch2024, kaplan",
     );
     fails_with(
         "arch_sweep()[\"width\"]",

@@ -310,12 +310,18 @@ fn notebook_time_on_20ef() {
 #[test]
 fn catalog_lists_its_sources() {
     let names = Law::names();
-    assert_eq!(names, ["chinchilla", "kaplan"]);
+    assert_eq!(
+        names,
+        ["chinchilla", "chinchilla_unrounded", "epoch2024", "kaplan"]
+    );
     for l in Law::catalog() {
         assert!(l.citation.contains("et al."), "{}", l.citation);
     }
     let e = Law::by_name("gopher").unwrap_err().to_string();
-    assert_eq!(e, "unknown law 'gopher'; known: chinchilla, kaplan");
+    assert_eq!(
+        e,
+        "unknown law 'gopher'; known: chinchilla, chinchilla_unrounded, epoch2024, kaplan"
+    );
 }
 
 proptest! {

@@ -1,6 +1,7 @@
 //! Scaling laws as values: a [`Law`] predicts loss from model size and data,
 //! and knows its compute-optimal allocation.
 
+pub mod hyper;
 pub mod kaplan;
 pub mod parametric;
 
@@ -46,6 +47,28 @@ const CATALOG: &[(&str, &str, Form)] = &[
         "chinchilla",
         "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models, eq. 10 (Approach 3, rounded)",
         Form::Parametric(Parametric::CHINCHILLA),
+    ),
+    (
+        "chinchilla_unrounded",
+        "Hoffmann et al. 2022 eq. 10 with unrounded coefficients: E = 1.69337368, A = 406.401018, B = 410.722827, alpha = 0.33917084, beta = 0.2849083",
+        Form::Parametric(Parametric {
+            e: 1.69337368,
+            a: 406.401018,
+            b: 410.722827,
+            alpha: 0.33917084,
+            beta: 0.2849083,
+        }),
+    ),
+    (
+        "epoch2024",
+        "Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt (Epoch AI), refit of Hoffmann's data: E = 1.8172, A = 482.01, B = 2085.43, alpha = 0.3478, beta = 0.3658",
+        Form::Parametric(Parametric {
+            e: 1.8172,
+            a: 482.01,
+            b: 2085.43,
+            alpha: 0.3478,
+            beta: 0.3658,
+        }),
     ),
     (
         "kaplan",

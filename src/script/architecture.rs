@@ -2,12 +2,41 @@
 
 use rhai::plugin::*;
 
+use rhai::{Dynamic, Map, NativeCallContext};
+
+use crate::script::args::{lift, ScriptResult};
+use crate::transformer::Transformer;
+
+fn transformer_map(ctx: &NativeCallContext, t: &Transformer) -> ScriptResult<Map> {
+    let c = lift(ctx, t.counts())?;
+    let mut m = Map::new();
+    for (k, v) in [
+        ("embedding", c.embedding),
+        ("attention", c.attention),
+        ("ffn", c.ffn),
+        ("norms", c.norms),
+        ("total", c.total),
+        ("non_embedding", c.non_embedding),
+        ("active_non_embedding", c.active_non_embedding),
+        (
+            "train_flops_per_token",
+            lift(ctx, t.train_flops_per_token(false))?,
+        ),
+    ] {
+        m.insert(k.into(), Dynamic::from_float(v));
+    }
+    Ok(m)
+}
+
 #[export_module]
 pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext};
 
     use crate::architecture::{self, SweepOptions};
-    use crate::script::args::{self, lift, ScriptResult};
+    use crate::script::args::{self, fail, lift, ScriptResult};
+    use crate::transformer::{Norm, Transformer};
+
+    use super::transformer_map;
 
     /// The second seed's width sweep with its ratios: d_model from 8192, x1.1
     /// per row, n_layer = floor(d_model/100), d_attn = floor(d_model/75),
@@ -61,6 +90,128 @@ pub mod api {
         };
         let rows = lift(&ctx, architecture::sweep(&o))?;
         Ok(architecture::sweep_table(&rows))
+    }
+
+    /// Parameters and training FLOPs of a well-known model: `"gpt3-175b"`,
+    /// `"llama2-7b"`, `"llama2-70b"`. See `transformer(#{...})`.
+    ///
+    /// ```rhai
+    /// transformer("llama2-7b").total   // 6738415616
+    /// ```
+    #[rhai_fn(name = "transformer", return_raw)]
+    pub fn transformer_preset(ctx: NativeCallContext, name: &str) -> ScriptResult<Map> {
+        let t = lift(&ctx, Transformer::preset(name))?;
+        transformer_map(&ctx, &t)
+    }
+
+    /// Exact parameter counts and training FLOPs per token of a shape:
+    /// `d_model`, `n_layer`, `n_heads`, `n_kv_heads` (GQA/MQA; default
+    /// n_heads), `head_dim` (d_model / n_heads), `d_ff` (4 d_model), `gated`
+    /// (SwiGLU, false), `vocab` (32000), `tied` (false), `seq_len` (2048),
+    /// `learned_positions` (false), `bias` (false), `norm` ("rms" or
+    /// "layer"), `n_experts` (1), `top_k` (1); or `preset` plus overrides.
+    /// Returns `embedding`, `attention`, `ffn`, `norms`, `total`,
+    /// `non_embedding` (the N of the laws), `active_non_embedding` (MoE),
+    /// and `train_flops_per_token` (3 x (2 N_active + 2 n_layer n_ctx d_attn),
+    /// Kaplan et al. 2020 §2.1).
+    ///
+    /// ```rhai
+    /// transformer(#{preset: "llama2-7b", n_experts: 8, top_k: 2}).active_non_embedding   // 1.08e10
+    /// ```
+    #[rhai_fn(name = "transformer", return_raw)]
+    pub fn transformer_shape(ctx: NativeCallContext, options: Map) -> ScriptResult<Map> {
+        let known = [
+            "preset",
+            "d_model",
+            "n_layer",
+            "n_heads",
+            "n_kv_heads",
+            "head_dim",
+            "d_ff",
+            "gated",
+            "vocab",
+            "tied",
+            "seq_len",
+            "learned_positions",
+            "bias",
+            "norm",
+            "n_experts",
+            "top_k",
+        ];
+        args::options(&ctx, &options, &known)?;
+        let mut t = match options.get("preset") {
+            Some(p) => lift(&ctx, Transformer::preset(&p.to_string()))?,
+            None => {
+                let d = options
+                    .get("d_model")
+                    .ok_or_else(|| fail(&ctx, "d_model is required (or a preset)"))?;
+                let d = args::number(&ctx, "d_model", d)?;
+                let l = options
+                    .get("n_layer")
+                    .ok_or_else(|| fail(&ctx, "n_layer is required (or a preset)"))?;
+                let h = options
+                    .get("n_heads")
+                    .ok_or_else(|| fail(&ctx, "n_heads is required (or a preset)"))?;
+                let h = args::number(&ctx, "n_heads", h)?;
+                Transformer {
+                    d_model: d,
+                    n_layer: args::number(&ctx, "n_layer", l)?,
+                    n_heads: h,
+                    n_kv_heads: h,
+                    head_dim: d / h,
+                    d_ff: 4.0 * d,
+                    gated: false,
+                    vocab: 32000.0,
+                    tied: false,
+                    seq_len: 2048.0,
+                    learned_positions: false,
+                    bias: false,
+                    norm: Norm::Rms,
+                    n_experts: 1.0,
+                    top_k: 1.0,
+                }
+            }
+        };
+        for (k, v) in options.iter() {
+            let num = || args::number(&ctx, k, v);
+            let flag = || {
+                v.as_bool()
+                    .map_err(|_| fail(&ctx, format!("{k} must be true or false")))
+            };
+            match k.as_str() {
+                "preset" | "d_model" | "n_layer" | "n_heads" if !options.contains_key("preset") => {
+                }
+                "preset" => {}
+                "d_model" => t.d_model = num()?,
+                "n_layer" => t.n_layer = num()?,
+                "n_heads" => t.n_heads = num()?,
+                "n_kv_heads" => t.n_kv_heads = num()?,
+                "head_dim" => t.head_dim = num()?,
+                "d_ff" => t.d_ff = num()?,
+                "gated" => t.gated = flag()?,
+                "vocab" => t.vocab = num()?,
+                "tied" => t.tied = flag()?,
+                "seq_len" => t.seq_len = num()?,
+                "learned_positions" => t.learned_positions = flag()?,
+                "bias" => t.bias = flag()?,
+                "norm" => {
+                    t.norm = match v.to_string().as_str() {
+                        "rms" => Norm::Rms,
+                        "layer" => Norm::Layer,
+                        other => {
+                            return Err(fail(
+                                &ctx,
+                                format!("norm must be \"rms\" or \"layer\", got '{other}'"),
+                            ))
+                        }
+                    }
+                }
+                "n_experts" => t.n_experts = num()?,
+                "top_k" => t.top_k = num()?,
+                _ => unreachable!("options() rejected unknown keys"),
+            }
+        }
+        transformer_map(&ctx, &t)
     }
 
     /// Non-embedding parameters N = 2 d_model n_layer (2 d_attn + d_ff)

@@ -2,13 +2,87 @@
 
 use rhai::plugin::*;
 
+use rhai::{Dynamic, Map, NativeCallContext};
+
+use crate::hardware::{Accelerator, Cluster, TrainCost};
+use crate::script::args::{self, fail, lift, ScriptResult};
+
+fn accelerator_map(a: &Accelerator) -> Map {
+    let mut m = Map::new();
+    m.insert("name".into(), a.name.into());
+    m.insert("bf16".into(), Dynamic::from_float(a.bf16));
+    for (k, v) in [("fp8", a.fp8), ("tf32", a.tf32), ("watts", a.watts)] {
+        if let Some(v) = v {
+            m.insert(k.into(), Dynamic::from_float(v));
+        }
+    }
+    m.insert("source".into(), a.source.into());
+    m
+}
+
+fn cost_map(c: &TrainCost) -> Map {
+    let mut m = Map::new();
+    m.insert("flops".into(), Dynamic::from_float(c.flops));
+    m.insert("sustained_flops".into(), Dynamic::from_float(c.sustained));
+    m.insert("hours".into(), Dynamic::from_float(c.hours));
+    m.insert("days".into(), Dynamic::from_float(c.days));
+    m.insert(
+        "accelerator_hours".into(),
+        Dynamic::from_float(c.accelerator_hours),
+    );
+    if let Some(u) = c.usd {
+        m.insert("usd".into(), Dynamic::from_float(u));
+    }
+    if let Some(e) = c.energy_kwh {
+        m.insert("energy_kwh".into(), Dynamic::from_float(e));
+    }
+    m
+}
+
+fn cluster_of(ctx: &NativeCallContext, o: &Map) -> ScriptResult<Cluster> {
+    let precision = o
+        .get("precision")
+        .map_or("bf16".to_string(), |p| p.to_string());
+    let (peak, watts) = match (o.get("hardware"), o.get("peak_flops")) {
+        (Some(h), None) => {
+            let a = lift(ctx, Accelerator::by_name(&h.to_string()))?;
+            (lift(ctx, a.peak(&precision))?, a.watts)
+        }
+        (None, Some(p)) => (args::number(ctx, "peak_flops", p)?, None),
+        (Some(_), Some(_)) => return Err(fail(ctx, "give hardware or peak_flops, not both")),
+        (None, None) => return Err(fail(ctx, "give hardware (e.g. \"H100\") or peak_flops")),
+    };
+    let watts = match o.get("watts") {
+        Some(w) => Some(args::number(ctx, "watts", w)?),
+        None => watts,
+    };
+    let count = args::opt_number(ctx, o, "count", 1.0)?;
+    let mfu = match o.get("mfu") {
+        Some(m) => args::number(ctx, "mfu", m)?,
+        None => {
+            return Err(fail(
+                ctx,
+                "mfu is required (model FLOPs utilisation in (0, 1]; 0.3-0.5 is typical)",
+            ))
+        }
+    };
+    let price = o
+        .get("usd_per_hour")
+        .map(|v| args::number(ctx, "usd_per_hour", v))
+        .transpose()?;
+    lift(ctx, Cluster::new(peak, count, mfu, price, watts))
+}
+
 #[export_module]
 pub mod api {
-    use rhai::{Dynamic, NativeCallContext, FLOAT};
+    use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
+    use super::{accelerator_map, cluster_of, cost_map};
     use crate::cost;
-    use crate::script::args::{self, map1, ScriptResult};
+    use crate::hardware::{self, Accelerator};
+    use crate::script::args::{self, fail, lift, map1, ScriptResult};
     use crate::script::convert::record_result;
+    use crate::table::Cell;
 
     /// Wall-clock time to spend `pf_days` PF-days on a machine sustaining
     /// `machine_pflops` PFLOP/s: `#{days, weeks, months, years}`.
@@ -65,6 +139,146 @@ pub mod api {
     #[rhai_fn(return_raw)]
     pub fn flops_to_pf_days(ctx: NativeCallContext, flops: Dynamic) -> ScriptResult<Dynamic> {
         map1(&ctx, "flops", &flops, cost::flops_to_pf_days)
+    }
+
+    /// An accelerator's datasheet numbers: `#{name, bf16, fp8, tf32, watts, source}`
+    /// (dense FLOP/s; missing entries are absent). Names: A100, H100, H200,
+    /// B200, MI300X, TPUv4, TPUv5p.
+    ///
+    /// ```rhai
+    /// hardware("H100").bf16   // 9.89e14
+    /// ```
+    #[rhai_fn(name = "hardware", return_raw)]
+    pub fn hardware(ctx: NativeCallContext, name: &str) -> ScriptResult<Map> {
+        Ok(accelerator_map(&lift(&ctx, Accelerator::by_name(name))?))
+    }
+
+    /// The accelerator catalog as a Table.
+    #[rhai_fn(name = "hardware")]
+    pub fn hardware_all() -> crate::table::Table {
+        let rows: Vec<Vec<(String, Cell)>> = hardware::CATALOG
+            .iter()
+            .map(|a| {
+                vec![
+                    ("name".to_string(), Cell::Text(a.name.into())),
+                    ("bf16 TFLOP/s".to_string(), Cell::Num(a.bf16 / 1e12)),
+                    // Missing figures read "n/a", never 0 or NaN.
+                    (
+                        "fp8 TFLOP/s".to_string(),
+                        Cell::Text(a.fp8.map_or("n/a".into(), |v| format!("{:.1}", v / 1e12))),
+                    ),
+                    (
+                        "watts".to_string(),
+                        Cell::Text(a.watts.map_or("n/a".into(), |w| format!("{w:.0}"))),
+                    ),
+                    ("source".to_string(), Cell::Text(a.source.into())),
+                ]
+            })
+            .collect();
+        crate::table::Table::from_rows(&rows).expect("catalog rows are uniform")
+    }
+
+    /// Time, accelerator-hours, dollars and energy of a training run:
+    /// `train_cost(#{flops, hardware: "H100", count: 1024, mfu: 0.4, usd_per_hour: 2.5})`.
+    /// Options: `flops` (or `law` and `C` for the compute-optimal run of a
+    /// budget, or `N` and `D` for 6ND), `hardware` (or `peak_flops`),
+    /// `precision` ("bf16", "fp8", "tf32"), `count` (1), `mfu` (in (0, 1]),
+    /// `usd_per_hour` (per accelerator), `watts` (overrides the datasheet).
+    /// The seed's "20 EF machine" is `#{peak_flops: 20e18, mfu: 1}`.
+    ///
+    /// ```rhai
+    /// train_cost(#{N: 124337664, D: 300e9, hardware: "A100", count: 8, mfu: 0.3}).days   // 3.46
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Map> {
+        let known = [
+            "flops",
+            "law",
+            "C",
+            "N",
+            "D",
+            "hardware",
+            "peak_flops",
+            "precision",
+            "count",
+            "mfu",
+            "usd_per_hour",
+            "watts",
+        ];
+        args::options(&ctx, &options, &known)?;
+        let cluster = cluster_of(&ctx, &options)?;
+        let flops = match (
+            options.get("flops"),
+            options.get("C"),
+            options.get("N"),
+            options.get("D"),
+        ) {
+            (Some(f), None, None, None) => args::number(&ctx, "flops", f)?,
+            (None, Some(c), None, None) => {
+                let c = args::number(&ctx, "C", c)?;
+                if let Some(l) = options.get("law") {
+                    let law = l
+                        .read_lock::<crate::laws::Law>()
+                        .ok_or_else(|| fail(&ctx, "law must be a Law, e.g. law(\"chinchilla\")"))?
+                        .clone();
+                    let a = lift(&ctx, law.optimal(c))?;
+                    a.c
+                } else {
+                    c
+                }
+            }
+            (None, None, Some(n), Some(d)) => lift(
+                &ctx,
+                crate::allocation::compute_flops(
+                    args::number(&ctx, "N", n)?,
+                    args::number(&ctx, "D", d)?,
+                ),
+            )?,
+            _ => {
+                return Err(fail(
+                    &ctx,
+                    "give the work as flops, as C (with an optional law), or as N and D",
+                ))
+            }
+        };
+        Ok(cost_map(&lift(&ctx, cluster.cost(flops))?))
+    }
+
+    /// Compute-optimal allocation when the budget is money or time:
+    /// `optimal_for_budget(law("chinchilla"), #{usd: 1e6, hardware: "H100", count: 256, mfu: 0.4, usd_per_hour: 2.5})`
+    /// (or `days` instead of `usd`). Returns the allocation merged with its cost.
+    #[rhai_fn(return_raw)]
+    pub fn optimal_for_budget(
+        ctx: NativeCallContext,
+        law: crate::laws::Law,
+        options: Map,
+    ) -> ScriptResult<Map> {
+        let known = [
+            "usd",
+            "days",
+            "hardware",
+            "peak_flops",
+            "precision",
+            "count",
+            "mfu",
+            "usd_per_hour",
+            "watts",
+        ];
+        args::options(&ctx, &options, &known)?;
+        let cluster = cluster_of(&ctx, &options)?;
+        let usd = options
+            .get("usd")
+            .map(|v| args::number(&ctx, "usd", v))
+            .transpose()?;
+        let days = options
+            .get("days")
+            .map(|v| args::number(&ctx, "days", v))
+            .transpose()?;
+        let c = lift(&ctx, cluster.flops_for(usd, days))?;
+        let a = lift(&ctx, law.optimal(c))?;
+        let mut m = cost_map(&lift(&ctx, cluster.cost(a.c))?);
+        m.extend(crate::script::convert::record_map(&a));
+        Ok(m)
     }
 
     /// FLOPs in one PF-day: 8.64e19.

@@ -6,7 +6,7 @@ use rhai::plugin::*;
 pub mod api {
     use rhai::{Array, Dynamic, Map, NativeCallContext, FLOAT};
 
-    use crate::laws::{kaplan, Law, Parametric};
+    use crate::laws::{hyper, kaplan, Law, Parametric};
     use crate::script::args::{self, fail, lift, map1, map2, ScriptResult};
     use crate::script::convert::allocation_result;
 
@@ -165,9 +165,10 @@ pub mod api {
         Ok(Law::custom(p))
     }
 
-    /// The law catalog: an array of maps with `name`, `formula` and `citation`.
+    /// The law catalog: an array of maps with `name`, `formula` and
+    /// `citation` (loss laws for `law(name)`, then allocation laws).
     pub fn laws() -> Array {
-        Law::catalog()
+        let mut v: Array = Law::catalog()
             .into_iter()
             .map(|l| {
                 let mut m = Map::new();
@@ -176,7 +177,106 @@ pub mod api {
                 m.insert("citation".into(), l.citation.clone().into());
                 m.into()
             })
-            .collect()
+            .collect();
+        let a = hyper::APPROACH1;
+        let mut m = Map::new();
+        m.insert("name".into(), a.name.into());
+        m.insert(
+            "formula".into(),
+            format!("N_opt = {} C^{}, D_opt = C / (6 N_opt)", a.k, a.a).into(),
+        );
+        m.insert("citation".into(), a.citation.into());
+        v.push(m.into());
+        v
+    }
+
+    /// Hoffmann et al. 2022 Approach 1 allocation (Table 2 exponent 0.50,
+    /// anchored at Table 3's 67B for 5.76e23 FLOPs): `#{C, N, D}`.
+    ///
+    /// ```rhai
+    /// hoffmann_approach1(1.21e20).N   // 0.971e9 (Table 3: 1B)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn hoffmann_approach1(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Map> {
+        let c = args::number(&ctx, "C", &c)?;
+        let (n, d) = lift(&ctx, hyper::APPROACH1.optimal(c))?;
+        let mut m = Map::new();
+        m.insert("C".into(), Dynamic::from_float(c));
+        m.insert("N".into(), Dynamic::from_float(n));
+        m.insert("D".into(), Dynamic::from_float(d));
+        Ok(m)
+    }
+
+    /// DeepSeek LLM 2024 (§3.1): optimal peak learning rate 0.3118 C^-0.1250
+    /// for a compute budget of C FLOPs.
+    ///
+    /// ```rhai
+    /// deepseek_learning_rate(1e20)   // 0.000986
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn deepseek_learning_rate(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
+        map1(&ctx, "C", &c, hyper::deepseek_learning_rate)
+    }
+
+    /// DeepSeek LLM 2024 (§3.1): optimal batch size 0.2920 C^0.3271 tokens.
+    ///
+    /// ```rhai
+    /// deepseek_batch_size(1e20)   // 1.0e6
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn deepseek_batch_size(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
+        map1(&ctx, "C", &c, hyper::deepseek_batch_size)
+    }
+
+    /// Kaplan et al. 2020 eq. 1.4: critical batch size B* / L^(1/alpha_B)
+    /// tokens, B* = 2e8, alpha_B = 0.21.
+    ///
+    /// ```rhai
+    /// critical_batch_size(2.0)   // 7.37e6 tokens
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn critical_batch_size(ctx: NativeCallContext, loss: Dynamic) -> ScriptResult<Dynamic> {
+        map1(&ctx, "loss", &loss, hyper::kaplan_critical_batch)
+    }
+
+    /// The cheapest model for a target quality once inference is counted
+    /// (Sardana et al. 2024): minimise 6 N D_train + 2 N D_inference at
+    /// `loss` (or at the Chinchilla-optimal loss of budget `C`) for
+    /// `inference_tokens` served. Returns N, D_train, the FLOPs, the
+    /// Chinchilla-optimal model of the same loss and `saved_fraction`; an
+    /// array of inference demands gives a Table.
+    ///
+    /// ```rhai
+    /// let r = inference_optimal(law("chinchilla"), #{loss: 2.0, inference_tokens: 1e13});
+    /// r.N < r.chinchilla_N   // true: smaller, trained longer
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn inference_optimal(
+        ctx: NativeCallContext,
+        law: Law,
+        options: Map,
+    ) -> ScriptResult<Dynamic> {
+        args::options(&ctx, &options, &["loss", "C", "inference_tokens"])?;
+        let Some(p) = law.parametric().copied() else {
+            return Err(fail(
+                &ctx,
+                format!("law '{}' is not of the parametric form", law.name),
+            ));
+        };
+        let target = match (options.get("loss"), options.get("C")) {
+            (Some(l), None) => args::number(&ctx, "loss", l)?,
+            (None, Some(c)) => lift(&ctx, p.optimal(args::number(&ctx, "C", c)?))?.loss,
+            _ => return Err(fail(&ctx, "give exactly one of loss or C")),
+        };
+        let inf = options.get("inference_tokens").ok_or_else(|| {
+            fail(
+                &ctx,
+                "inference_tokens is required (tokens served over the model's life)",
+            )
+        })?;
+        crate::script::convert::record_result(&ctx, "inference_tokens", inf, |d| {
+            crate::allocation::inference_optimal(&p, target, d)
+        })
     }
 
     /// Predicted loss of a law at N parameters and D tokens (numbers or arrays).

@@ -2,7 +2,7 @@
 //! that become a map in scripts and a row in a table.
 
 use super::{Column, NumFormat, Table};
-use crate::allocation::Allocation;
+use crate::allocation::{Allocation, InferenceOptimal};
 use crate::cost::Duration;
 
 /// A record with named numeric fields, convertible to a map or a table row.
@@ -57,5 +57,30 @@ impl Table {
             t.set_format(name, R::format(name)).expect("column exists");
         }
         t
+    }
+}
+
+impl Record for InferenceOptimal {
+    fn fields(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("inference_tokens", self.inference_tokens),
+            ("N", self.n),
+            ("D_train", self.d_train),
+            ("train_flops", self.train_flops),
+            ("inference_flops", self.inference_flops),
+            ("total_flops", self.total_flops),
+            ("chinchilla_N", self.chinchilla_n),
+            ("chinchilla_D", self.chinchilla_d),
+            ("chinchilla_total_flops", self.chinchilla_total_flops),
+            ("saved_fraction", self.saved_fraction),
+            ("loss", self.loss),
+        ]
+    }
+    fn format(field: &str) -> NumFormat {
+        match field {
+            "N" | "D_train" | "chinchilla_N" | "chinchilla_D" | "inference_tokens" => NumFormat::Si,
+            "saved_fraction" | "loss" => NumFormat::Fixed(4),
+            _ => NumFormat::Sci(3),
+        }
     }
 }

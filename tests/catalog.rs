@@ -1,0 +1,161 @@
+//! The law catalog, hyperparameter laws, inference-aware optimality,
+//! hardware and cost: each against a published figure or a brute-force check.
+
+mod common;
+
+use common::{assert_prints_as, assert_rel, eval_err, eval_f64};
+use scaling_lab::allocation::inference_optimal;
+use scaling_lab::laws::hyper::{self, APPROACH1};
+use scaling_lab::laws::Law;
+
+#[test]
+fn approach1_reproduces_hoffmann_table3() {
+    // Hoffmann et al. 2022 Table 3 (Approach 1): parameters, FLOPs, tokens.
+    let table3 = [
+        (400e6, 1.92e19, 8.0e9),
+        (1e9, 1.21e20, 20.2e9),
+        (10e9, 1.23e22, 205.1e9),
+        (67e9, 5.76e23, 1.5e12),
+        (175e9, 3.85e24, 3.7e12),
+        (280e9, 9.90e24, 5.9e12),
+        (520e9, 3.43e25, 11.0e12),
+        (1e12, 1.27e26, 21.2e12),
+        (10e12, 1.30e28, 216.2e12),
+    ];
+    for (n, c, d) in table3 {
+        let (n_opt, d_opt) = APPROACH1.optimal(c).unwrap();
+        assert!(
+            (n_opt / n - 1.0).abs() < 0.04,
+            "N at {c:e}: {n_opt:e} vs {n:e}"
+        );
+        assert!(
+            (d_opt / d - 1.0).abs() < 0.06,
+            "D at {c:e}: {d_opt:e} vs {d:e}"
+        );
+    }
+}
+
+#[test]
+fn unrounded_chinchilla_is_close_to_the_rounded_one() {
+    let r = Law::by_name("chinchilla").unwrap();
+    let u = Law::by_name("chinchilla_unrounded").unwrap();
+    let (a, b) = (r.loss(70e9, 1.4e12).unwrap(), u.loss(70e9, 1.4e12).unwrap());
+    // Rounding alpha from 0.33917 to 0.34 (and the rest) moves the loss at
+    // Chinchilla's own size by 0.016 nats: the rounded law reads 1.9366.
+    assert_prints_as(a, "1.9366");
+    assert_prints_as(b, "1.9208");
+}
+
+#[test]
+fn epoch2024_implies_about_20_tokens_per_parameter() {
+    // Besiroglu et al. 2024: their refit implies a compute-optimal ratio
+    // close to Chinchilla's 20 tokens per parameter (70B on 1.4T).
+    let a = Law::by_name("epoch2024").unwrap().optimal(5.76e23).unwrap();
+    let ratio = a.d / a.n;
+    assert!((15.0..25.0).contains(&ratio), "{ratio}");
+    assert_prints_as(a.n / 1e9, "72");
+}
+
+#[test]
+fn hyperparameter_laws() {
+    // DeepSeek LLM 2024 eq. 1 at C = 1e20: eta = 0.3118 x 10^-2.5, B = 0.2920 x 10^6.542.
+    assert_rel(
+        hyper::deepseek_learning_rate(1e20).unwrap(),
+        0.3118 * 10f64.powf(-2.5),
+        1e-12,
+    );
+    assert_rel(
+        hyper::deepseek_batch_size(1e20).unwrap(),
+        0.2920 * 10f64.powf(20.0 * 0.3271),
+        1e-12,
+    );
+    // Kaplan et al. 2020 eq. 1.4: B_crit = 2e8 / L^(1/0.21); at L = 1 it is B* itself.
+    assert_rel(hyper::kaplan_critical_batch(1.0).unwrap(), 2e8, 1e-12);
+    assert!(hyper::deepseek_batch_size(-1.0).is_err());
+}
+
+#[test]
+fn inference_optimal_matches_a_brute_force_grid() {
+    let p = *Law::chinchilla().parametric().unwrap();
+    for (target, d_inf) in [(2.0, 0.0), (2.0, 1e13), (1.9, 1e14), (2.3, 5e12)] {
+        let r = inference_optimal(&p, target, d_inf).unwrap();
+        // Brute force: 200,000 model sizes from N_min to 1e6 N_min.
+        let gap = target - p.e;
+        let n_min = (p.a / gap).powf(1.0 / p.alpha);
+        let mut best = f64::INFINITY;
+        for k in 1..200_000 {
+            let n = n_min * 10f64.powf(6.0 * k as f64 / 200_000.0);
+            let rest = gap - p.a * n.powf(-p.alpha);
+            if rest <= 0.0 {
+                continue;
+            }
+            let d = (p.b / rest).powf(1.0 / p.beta);
+            best = best.min(6.0 * n * d + 2.0 * n * d_inf);
+        }
+        assert!(
+            r.total_flops <= best * (1.0 + 1e-9),
+            "{} vs grid {}",
+            r.total_flops,
+            best
+        );
+        assert!(r.total_flops >= best * (1.0 - 1e-4));
+        assert_rel(p.loss(r.n, r.d_train).unwrap(), target, 1e-9);
+        if d_inf == 0.0 {
+            // Without inference, it is the Chinchilla-optimal model.
+            assert_rel(r.n, r.chinchilla_n, 1e-5);
+            assert!(r.saved_fraction.abs() < 1e-9);
+        } else {
+            assert!(r.n < r.chinchilla_n && r.saved_fraction > 0.0);
+        }
+    }
+    assert!(inference_optimal(&p, 1.6, 1e12)
+        .unwrap_err()
+        .to_string()
+        .contains("above the law's irreducible loss E"));
+}
+
+#[test]
+fn train_cost_golden_and_the_seeds_machine() {
+    // 124,337,664 params x 300B tokens on 8 A100 (312 TFLOP/s) at 30% MFU = 3.46 days.
+    let days = eval_f64(
+        r#"train_cost(#{N: 124337664, D: 300e9, hardware: "A100", count: 8, mfu: 0.3}).days"#,
+    );
+    assert_prints_as(days, "3.46");
+    // The seed's 20 EF machine is an ideal accelerator at 100% utilisation.
+    let a = eval_f64(
+        r#"train_cost(#{flops: pf_days_to_flops(387136.358689), peak_flops: 20e18, mfu: 1}).days"#,
+    );
+    assert_prints_as(a, "19.356818");
+    // Dollars: accelerator-hours x price.
+    let usd = eval_f64(
+        r#"train_cost(#{flops: 1e24, hardware: "H100", count: 1024, mfu: 0.4, usd_per_hour: 2}).usd"#,
+    );
+    assert_rel(usd, 1e24 / (989e12 * 0.4) / 3600.0 * 2.0, 1e-12);
+    // A dollar budget spends exactly its dollars.
+    let spent = eval_f64(
+        r#"optimal_for_budget(law("chinchilla"), #{usd: 1e6, hardware: "H100", count: 256, mfu: 0.4, usd_per_hour: 2.5}).usd"#,
+    );
+    assert_rel(spent, 1e6, 1e-12);
+}
+
+#[test]
+fn catalog_errors_say_what_exists() {
+    let e = eval_err(r#"hardware("V100")"#).message;
+    assert_eq!(
+        e,
+        "hardware: unknown hardware 'V100'; known: A100, H100, H200, B200, MI300X, TPUv4, TPUv5p"
+    );
+    let e = eval_err(r#"train_cost(#{flops: 1e24, hardware: "H100", mfu: 1.2})"#).message;
+    assert!(e.contains("mfu must be in (0, 1]"), "{e}");
+    let e = eval_err(r#"train_cost(#{flops: 1e24, hardware: "A100", precision: "fp8", mfu: 0.4})"#)
+        .message;
+    assert!(e.contains("a precision this accelerator supports"), "{e}");
+    let e =
+        eval_err(r#"inference_optimal(law("chinchilla"), #{loss: 1.5, inference_tokens: 1e12})"#)
+            .message;
+    assert!(e.contains("above the law's irreducible loss E"), "{e}");
+    let e = eval_err(r#"transformer("gpt-5")"#).message;
+    assert!(e.contains("known: gpt3-175b, llama2-7b, llama2-70b"), "{e}");
+    let e = eval_err(r#"law("data_constrained")"#).message;
+    assert!(e.contains("known: chinchilla"), "{e}");
+}
