@@ -68,27 +68,7 @@ pub fn minimize_on_budget(c: f64, loss: impl Fn(f64, f64) -> f64) -> Result<Allo
         let n = ln_n.exp();
         loss(n, c / (6.0 * n))
     };
-    let (mut lo, mut hi) = (0.0_f64, (c / 6.0).ln().max(1e-9));
-    let inv_phi = (5f64.sqrt() - 1.0) / 2.0;
-    let mut x1 = hi - inv_phi * (hi - lo);
-    let mut x2 = lo + inv_phi * (hi - lo);
-    let (mut f1, mut f2) = (f(x1), f(x2));
-    for _ in 0..200 {
-        if f1 < f2 {
-            hi = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = hi - inv_phi * (hi - lo);
-            f1 = f(x1);
-        } else {
-            lo = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = lo + inv_phi * (hi - lo);
-            f2 = f(x2);
-        }
-    }
-    let n = (0.5 * (lo + hi)).exp();
+    let n = crate::numeric::golden_section(f, 0.0, (c / 6.0).ln().max(1e-9), 200).exp();
     let d = c / (6.0 * n);
     Ok(Allocation {
         c,
@@ -156,27 +136,7 @@ pub fn inference_optimal(
         6.0 * n * d_of(n) + 2.0 * n * d_inf
     };
     let ln_min = (p.a / gap).ln() / p.alpha;
-    let (mut lo, mut hi) = (ln_min + 1e-9, ln_min + 40.0);
-    let inv_phi = (5f64.sqrt() - 1.0) / 2.0;
-    let mut x1 = hi - inv_phi * (hi - lo);
-    let mut x2 = lo + inv_phi * (hi - lo);
-    let (mut f1, mut f2) = (total(x1), total(x2));
-    for _ in 0..300 {
-        if f1 < f2 {
-            hi = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = hi - inv_phi * (hi - lo);
-            f1 = total(x1);
-        } else {
-            lo = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = lo + inv_phi * (hi - lo);
-            f2 = total(x2);
-        }
-    }
-    let n = (0.5 * (lo + hi)).exp();
+    let n = crate::numeric::golden_section(total, ln_min + 1e-9, ln_min + 40.0, 300).exp();
     let d = d_of(n);
     let chin = p.compute_for_loss(target)?;
     let train = 6.0 * n * d;

@@ -65,3 +65,29 @@ pub fn argmin_abs_diff(values: &[f64], target: f64) -> Result<usize> {
     }
     Ok(best)
 }
+
+/// The minimiser of a unimodal `f` on `[lo, hi]` by golden-section search;
+/// each of the `iters` steps shrinks the bracket by 0.618.
+pub fn golden_section(f: impl Fn(f64) -> f64, lo: f64, hi: f64, iters: usize) -> f64 {
+    let inv_phi = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut lo, mut hi) = (lo, hi);
+    let mut x1 = hi - inv_phi * (hi - lo);
+    let mut x2 = lo + inv_phi * (hi - lo);
+    let (mut f1, mut f2) = (f(x1), f(x2));
+    for _ in 0..iters {
+        if f1 < f2 {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - inv_phi * (hi - lo);
+            f1 = f(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + inv_phi * (hi - lo);
+            f2 = f(x2);
+        }
+    }
+    0.5 * (lo + hi)
+}
