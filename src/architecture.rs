@@ -145,3 +145,107 @@ pub fn sweep_table(rows: &[Shape]) -> Table {
     ])
     .expect("columns of one sweep have equal length")
 }
+
+/// What `shape_search` may vary and how it rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ShapeSearch {
+    /// Target non-embedding parameters.
+    pub target: f64,
+    /// Width per layer, d_model / n_layer (Kaplan et al. 2020 §3.1 find the
+    /// loss flat within a few percent for aspect ratios 20–200).
+    pub aspect: f64,
+    /// Dimension per attention head.
+    pub head_dim: f64,
+    /// d_ff / d_model.
+    pub ff_mult: f64,
+    /// Gated FFN (three matrices).
+    pub gated: bool,
+    /// d_model is rounded to a multiple of this.
+    pub multiple: f64,
+    /// How many shapes to return.
+    pub count: usize,
+}
+
+/// Shapes near a target N at a chosen aspect ratio, closest first: for each
+/// depth, the width nearest `aspect x n_layer` (a multiple of `multiple`),
+/// counted exactly with [`crate::transformer::Transformer`] (multi-head
+/// attention, RMSNorm, no biases).
+pub fn shape_search(s: &ShapeSearch) -> Result<Table> {
+    check::positive("N", s.target)?;
+    check::positive("aspect", s.aspect)?;
+    check::positive("head_dim", s.head_dim)?;
+    check::positive("ff_mult", s.ff_mult)?;
+    check::positive("multiple", s.multiple)?;
+    if s.count == 0 {
+        return Err(Error::invalid("count", "at least 1", 0.0));
+    }
+    let mut found: Vec<(f64, crate::transformer::Transformer, f64)> = Vec::new();
+    for layers in 1..=1000 {
+        let n_layer = layers as f64;
+        let d = ((s.aspect * n_layer / s.multiple).round() * s.multiple).max(s.multiple);
+        let heads = (d / s.head_dim).round().max(1.0);
+        let t = crate::transformer::Transformer {
+            d_model: d,
+            n_layer,
+            n_heads: heads,
+            n_kv_heads: heads,
+            head_dim: s.head_dim,
+            d_ff: s.ff_mult * d,
+            gated: s.gated,
+            vocab: 1.0,
+            tied: true,
+            seq_len: 1.0,
+            learned_positions: false,
+            bias: false,
+            norm: crate::transformer::Norm::Rms,
+            n_experts: 1.0,
+            top_k: 1.0,
+        };
+        let n = t.counts()?.non_embedding;
+        found.push(((n / s.target - 1.0).abs(), t, n));
+        if n > 4.0 * s.target {
+            break;
+        }
+    }
+    found.sort_by(|a, b| a.0.total_cmp(&b.0));
+    found.truncate(s.count);
+    let col = |f: &dyn Fn(&(f64, crate::transformer::Transformer, f64)) -> f64| {
+        Column::Num(found.iter().map(f).collect())
+    };
+    let mut t = Table::from_columns([
+        ("d_model", col(&|r| r.1.d_model)),
+        ("n_layer", col(&|r| r.1.n_layer)),
+        ("n_heads", col(&|r| r.1.n_heads)),
+        ("d_ff", col(&|r| r.1.d_ff)),
+        ("aspect", col(&|r| r.1.d_model / r.1.n_layer)),
+        ("N", col(&|r| r.2)),
+        ("error", col(&|r| r.2 / s.target - 1.0)),
+    ])?;
+    t.set_format("N", crate::table::NumFormat::Si)?;
+    t.set_format("aspect", crate::table::NumFormat::Fixed(1))?;
+    t.set_format("error", crate::table::NumFormat::Fixed(4))?;
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_near_llama2_7b() {
+        // Llama 2 7B: d 4096, 32 layers (aspect 128), SwiGLU d_ff 11008 (= 2.6875 d).
+        let t = shape_search(&ShapeSearch {
+            target: 6.476e9,
+            aspect: 128.0,
+            head_dim: 128.0,
+            ff_mult: 11008.0 / 4096.0,
+            gated: true,
+            multiple: 128.0,
+            count: 3,
+        })
+        .unwrap();
+        assert_eq!(t.num_column("d_model").unwrap()[0], 4096.0);
+        assert_eq!(t.num_column("n_layer").unwrap()[0], 32.0);
+        assert!(t.num_column("error").unwrap()[0].abs() < 1e-3);
+    }
+}

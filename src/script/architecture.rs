@@ -214,6 +214,55 @@ pub mod api {
         transformer_map(&ctx, &t)
     }
 
+    /// Shapes near a target non-embedding N at a chosen aspect ratio,
+    /// closest first: options `aspect` (d_model / n_layer, 128), `head_dim`
+    /// (128), `ff_mult` (4), `gated` (false), `multiple` (d_model rounding,
+    /// 128), `count` (5). (The seed notebook's sweep is one family of shapes;
+    /// this searches around one target.)
+    ///
+    /// ```rhai
+    /// shape_search(6.476e9, #{ff_mult: 2.6875, gated: true})[0].d_model   // 4096
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn shape_search(
+        ctx: NativeCallContext,
+        n: Dynamic,
+        options: Map,
+    ) -> ScriptResult<crate::table::Table> {
+        args::options(
+            &ctx,
+            &options,
+            &[
+                "aspect", "head_dim", "ff_mult", "gated", "multiple", "count",
+            ],
+        )?;
+        let count = options
+            .get("count")
+            .map_or(Ok(5), |v| args::whole(&ctx, "count", v))?;
+        if !(1..=100).contains(&count) {
+            return Err(fail(
+                &ctx,
+                format!("count must be from 1 to 100, got {count}"),
+            ));
+        }
+        let gated = match options.get("gated") {
+            Some(g) => g
+                .as_bool()
+                .map_err(|_| fail(&ctx, "gated must be true or false"))?,
+            None => false,
+        };
+        let s = architecture::ShapeSearch {
+            target: args::number(&ctx, "N", &n)?,
+            aspect: args::opt_number(&ctx, &options, "aspect", 128.0)?,
+            head_dim: args::opt_number(&ctx, &options, "head_dim", 128.0)?,
+            ff_mult: args::opt_number(&ctx, &options, "ff_mult", 4.0)?,
+            gated,
+            multiple: args::opt_number(&ctx, &options, "multiple", 128.0)?,
+            count: count as usize,
+        };
+        lift(&ctx, architecture::shape_search(&s))
+    }
+
     /// Non-embedding parameters N = 2 d_model n_layer (2 d_attn + d_ff)
     /// (Kaplan et al. 2020 eq. 2.1); with d_attn = d_model and d_ff = 4 d_model
     /// this is 12 n_layer d_model^2.
