@@ -53,6 +53,14 @@ enum Command {
     },
     /// Print the function reference (Markdown) generated from the engine's metadata.
     Doc,
+    /// The Jupyter kernel for Rhai notebooks (`kernel install` registers it).
+    Kernel {
+        /// The connection file Jupyter passes.
+        #[arg(long, value_name = "FILE")]
+        connection_file: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<KernelAction>,
+    },
     /// Interactive session (the default with no command); reads a pipe line by line.
     Repl {
         /// Folder for files saved with a relative path.
@@ -61,6 +69,38 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum KernelAction {
+    /// Write the kernelspec (name `scaling-lab`, display name `Rhai (scaling-lab)`).
+    Install(SpecLocation),
+    /// Remove the kernelspec.
+    Uninstall(SpecLocation),
+}
+
+#[derive(clap::Args, Debug)]
+struct SpecLocation {
+    /// Into the user's Jupyter data folder (the default).
+    #[arg(long, conflicts_with_all = ["prefix", "sys_prefix"])]
+    user: bool,
+    /// Into PREFIX/share/jupyter/kernels.
+    #[arg(long, value_name = "DIR")]
+    prefix: Option<PathBuf>,
+    /// Into the active Python environment ($VIRTUAL_ENV or $CONDA_PREFIX).
+    #[arg(long)]
+    sys_prefix: bool,
+}
+
+impl SpecLocation {
+    fn location(&self) -> crate::kernel::spec::Location {
+        use crate::kernel::spec::Location;
+        match (&self.prefix, self.sys_prefix) {
+            (Some(p), _) => Location::Prefix(p.clone()),
+            (None, true) => Location::SysPrefix,
+            _ => Location::User,
+        }
+    }
 }
 
 /// Parse the command line, run, and return the process exit status.
@@ -103,6 +143,20 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Command::Repl { out, limits }) => repl(out, limits),
+        Some(Command::Kernel { connection_file, action }) => match (connection_file, action) {
+            (Some(f), None) => crate::kernel::run(&f),
+            (None, Some(KernelAction::Install(loc))) => {
+                let dir = crate::kernel::spec::install(&loc.location())?;
+                println!("installed kernel '{}' in {}", crate::kernel::spec::NAME, dir.display());
+                Ok(())
+            }
+            (None, Some(KernelAction::Uninstall(loc))) => {
+                let dir = crate::kernel::spec::uninstall(&loc.location())?;
+                println!("removed {}", dir.display());
+                Ok(())
+            }
+            _ => Err("error: use `scaling-lab kernel --connection-file FILE` (as Jupyter does) or `scaling-lab kernel install`".into()),
+        },
         None => repl(
             None,
             LimitArgs {

@@ -30,6 +30,8 @@ pub mod cost;
 pub mod error;
 pub mod fit;
 pub mod hardware;
+#[cfg(feature = "kernel")]
+pub mod kernel;
 pub mod laws;
 pub mod notebook;
 pub mod numeric;

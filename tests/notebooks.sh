@@ -18,6 +18,9 @@ if [ ! -x "$VENV/bin/jupyter-nbconvert" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check jupyter nbconvert nbclient
 fi
+if ! "$VENV/bin/python" -c "import jupyter_kernel_test" 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check jupyter_kernel_test
+fi
 if ! cargo install --list | grep -q "^evcxr_jupyter v$EVCXR_VERSION:"; then
     echo "building evcxr_jupyter $EVCXR_VERSION (about 11 minutes on 2 cores)"
     cargo install --locked --quiet evcxr_jupyter --version "$EVCXR_VERSION"
@@ -25,6 +28,8 @@ fi
 evcxr_jupyter --install > /dev/null
 
 cargo build --quiet --locked   # the checker evaluates key numbers with this binary
+# The native Rhai kernel, registered inside the venv so only this Jupyter sees it.
+target/debug/scaling-lab kernel install --prefix "$VENV" > /dev/null
 
 out=build/notebooks
 mkdir -p "$out"
@@ -39,6 +44,10 @@ for nb in notebooks/*.ipynb; do
     fi
     echo "executed $nb in $(( $(date +%s) - start )) s"
 done
+
+echo "kernel conformance (jupyter_kernel_test) and protocol tests"
+JUPYTER_PATH="$PWD/$VENV/share/jupyter" timeout 600 "$VENV/bin/python" -m unittest -v \
+    tests/kernel/test_conformance.py tests/kernel/test_protocol.py
 
 dirs=("$out")
 [ "${1:-}" = "--update" ] && dirs=()

