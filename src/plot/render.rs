@@ -93,9 +93,14 @@ pub fn to_png(fig: &Figure) -> Result<Vec<u8>> {
         draw(&root, fig)?;
         root.present().map_err(render_err)?;
     }
+    encode_png(&rgb, w, h)
+}
+
+/// RGB pixels to PNG bytes.
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(&rgb, w, h, image::ColorType::Rgb8)
+        .write_image(rgb, w, h, image::ColorType::Rgb8)
         .map_err(render_err)?;
     Ok(png)
 }
@@ -499,9 +504,5 @@ pub fn logo_png(size: u32) -> Result<Vec<u8>> {
         .map_err(render_err)?;
         root.present().map_err(render_err)?;
     }
-    let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(&rgb, size, size, image::ColorType::Rgb8)
-        .map_err(render_err)?;
-    Ok(png)
+    encode_png(&rgb, size, size)
 }
