@@ -113,6 +113,21 @@ pub mod check {
         }
     }
 
+    /// Two sequences that pair up element by element must be equally long.
+    #[inline]
+    pub fn same_length(left: &str, left_len: usize, right: &str, right_len: usize) -> Result<()> {
+        if left_len == right_len {
+            Ok(())
+        } else {
+            Err(Error::LengthMismatch {
+                left: left.into(),
+                right: right.into(),
+                left_len,
+                right_len,
+            })
+        }
+    }
+
     /// `v` must be finite.
     #[inline]
     pub fn finite(arg: &str, v: f64) -> Result<f64> {

@@ -55,14 +55,7 @@ pub fn t975(dof: usize) -> f64 {
 
 /// Fit y = k x^a to positive (x, y) pairs.
 pub fn fit_power_law(xs: &[f64], ys: &[f64]) -> Result<PowerFit> {
-    if xs.len() != ys.len() {
-        return Err(Error::LengthMismatch {
-            left: "xs".into(),
-            right: "ys".into(),
-            left_len: xs.len(),
-            right_len: ys.len(),
-        });
-    }
+    check::same_length("xs", xs.len(), "ys", ys.len())?;
     if xs.len() < 3 {
         return Err(Error::InvalidArgument {
             arg: "xs".into(),

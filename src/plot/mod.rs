@@ -11,7 +11,7 @@ pub mod ticks;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{check, Error, Result};
 
 /// How an axis maps values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -174,14 +174,7 @@ impl Series {
         if xs.is_empty() {
             return Err(Error::Empty { arg: "xs".into() });
         }
-        if xs.len() != ys.len() {
-            return Err(Error::LengthMismatch {
-                left: "xs".into(),
-                right: "ys".into(),
-                left_len: xs.len(),
-                right_len: ys.len(),
-            });
-        }
+        check::same_length("xs", xs.len(), "ys", ys.len())?;
         for (name, v) in [("xs", &xs), ("ys", &ys)] {
             if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
                 return Err(Error::invalid(

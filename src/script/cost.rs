@@ -39,6 +39,17 @@ fn cost_map(c: &TrainCost) -> Map {
     m
 }
 
+/// The options [`cluster_of`] reads, shared by every function that takes a cluster.
+const CLUSTER_OPTIONS: [&str; 7] = [
+    "hardware",
+    "peak_flops",
+    "precision",
+    "count",
+    "mfu",
+    "usd_per_hour",
+    "watts",
+];
+
 fn cluster_of(ctx: &NativeCallContext, o: &Map) -> ScriptResult<Cluster> {
     let precision = o
         .get("precision")
@@ -77,7 +88,7 @@ fn cluster_of(ctx: &NativeCallContext, o: &Map) -> ScriptResult<Cluster> {
 pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
-    use super::{accelerator_map, cluster_of, cost_map};
+    use super::{accelerator_map, cluster_of, cost_map, CLUSTER_OPTIONS};
     use crate::cost;
     use crate::hardware::{self, Accelerator};
     use crate::script::args::{self, fail, lift, map1, ScriptResult};
@@ -191,20 +202,8 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Map> {
-        let known = [
-            "flops",
-            "law",
-            "C",
-            "N",
-            "D",
-            "hardware",
-            "peak_flops",
-            "precision",
-            "count",
-            "mfu",
-            "usd_per_hour",
-            "watts",
-        ];
+        let mut known = vec!["flops", "law", "C", "N", "D"];
+        known.extend(CLUSTER_OPTIONS);
         args::options(&ctx, &options, &known)?;
         let cluster = cluster_of(&ctx, &options)?;
         let flops = match (
@@ -253,17 +252,8 @@ pub mod api {
         law: crate::laws::Law,
         options: Map,
     ) -> ScriptResult<Map> {
-        let known = [
-            "usd",
-            "days",
-            "hardware",
-            "peak_flops",
-            "precision",
-            "count",
-            "mfu",
-            "usd_per_hour",
-            "watts",
-        ];
+        let mut known = vec!["usd", "days"];
+        known.extend(CLUSTER_OPTIONS);
         args::options(&ctx, &options, &known)?;
         let cluster = cluster_of(&ctx, &options)?;
         let usd = options

@@ -10,7 +10,7 @@ pub use records::Record;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{check, Error, Result};
 
 /// One column's data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -186,13 +186,13 @@ impl Table {
         let name = name.into();
         if self.names.is_empty() {
             self.index = (0..col.len() as i64).collect();
-        } else if col.len() != self.len() {
-            return Err(Error::LengthMismatch {
-                left: "the table".into(),
-                right: format!("column '{name}'"),
-                left_len: self.len(),
-                right_len: col.len(),
-            });
+        } else {
+            check::same_length(
+                "the table",
+                self.len(),
+                &format!("column '{name}'"),
+                col.len(),
+            )?;
         }
         match self.names.iter().position(|n| *n == name) {
             Some(i) => self.columns[i] = col,
@@ -355,14 +355,7 @@ impl Table {
 
     /// Replace the row labels.
     pub fn set_index(&mut self, index: Vec<i64>) -> Result<()> {
-        if index.len() != self.len() {
-            return Err(Error::LengthMismatch {
-                left: "the table".into(),
-                right: "the index".into(),
-                left_len: self.len(),
-                right_len: index.len(),
-            });
-        }
+        check::same_length("the table", self.len(), "the index", index.len())?;
         self.index = index;
         Ok(())
     }
