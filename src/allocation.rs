@@ -5,11 +5,16 @@
 //! result type and a numeric minimiser that checks them and serves laws with
 //! no closed form.
 
+// (The inference-aware optimum of Sardana et al. lives in `laws::inference`:
+// it needs a law's coefficients, and laws depend on this module, not the
+// other way round.)
+
 use std::fmt;
 
 use serde::Serialize;
 
 use crate::error::{check, Result};
+use crate::table::{NumFormat, Record};
 use crate::units::fmt_si;
 
 /// A training run: budget, parameters, tokens and the loss a law predicts.
@@ -26,6 +31,16 @@ pub struct Allocation {
     pub d: f64,
     /// Predicted loss.
     pub loss: f64,
+}
+
+impl Record for Allocation {
+    fn format(field: &str) -> NumFormat {
+        match field {
+            "N" | "D" => NumFormat::Si,
+            "C" => NumFormat::Sci(3),
+            _ => NumFormat::Fixed(4),
+        }
+    }
 }
 
 impl Allocation {
@@ -75,85 +90,5 @@ pub fn minimize_on_budget(c: f64, loss: impl Fn(f64, f64) -> f64) -> Result<Allo
         n,
         d,
         loss: check::finite_result("loss", loss(n, d))?,
-    })
-}
-
-/// The cheapest model for a target loss once inference is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct InferenceOptimal {
-    /// Target loss.
-    pub loss: f64,
-    /// Tokens served at inference over the model's life.
-    pub inference_tokens: f64,
-    /// Parameters.
-    #[serde(rename = "N")]
-    pub n: f64,
-    /// Training tokens.
-    pub d_train: f64,
-    /// Training FLOPs, 6 N D_train.
-    pub train_flops: f64,
-    /// Inference FLOPs, 2 N D_inference.
-    pub inference_flops: f64,
-    /// Their sum.
-    pub total_flops: f64,
-    /// The Chinchilla-optimal model of the same loss (training only).
-    pub chinchilla_n: f64,
-    /// Its training tokens.
-    pub chinchilla_d: f64,
-    /// Its training plus the same inference.
-    pub chinchilla_total_flops: f64,
-    /// Fraction of total FLOPs saved against the Chinchilla-optimal model.
-    pub saved_fraction: f64,
-}
-
-/// Minimise 6 N D_train + 2 N D_inference over models that reach `target`
-/// loss under a parametric law (Sardana et al. 2024, "Beyond
-/// Chinchilla-Optimal", §2, eq. 3 with training 6ND and inference 2N FLOPs
-/// per token).
-///
-/// For each N above N_min = (A / (L - E))^(1/alpha), the tokens that reach
-/// L are D(N) = (B / (L - E - A N^-alpha))^(1/beta); the total cost tends
-/// to infinity at both ends of (N_min, inf) and has one minimum, found by
-/// golden-section search in ln N (checked against a brute-force grid in tests).
-pub fn inference_optimal(
-    p: &crate::laws::Parametric,
-    target: f64,
-    inference_tokens: f64,
-) -> Result<InferenceOptimal> {
-    let target = p.check_reachable(target)?;
-    let d_inf = check::non_negative("inference_tokens", inference_tokens)?;
-    let gap = target - p.e;
-    let d_of = |n: f64| {
-        let rest = gap - p.a * n.powf(-p.alpha);
-        if rest <= 0.0 {
-            f64::INFINITY
-        } else {
-            (p.b / rest).powf(1.0 / p.beta)
-        }
-    };
-    let total = |ln_n: f64| {
-        let n = ln_n.exp();
-        6.0 * n * d_of(n) + 2.0 * n * d_inf
-    };
-    let ln_min = (p.a / gap).ln() / p.alpha;
-    let n = crate::numeric::golden_section(total, ln_min + 1e-9, ln_min + 40.0, 300).exp();
-    let d = d_of(n);
-    let chin = p.compute_for_loss(target)?;
-    let train = 6.0 * n * d;
-    let inf = 2.0 * n * d_inf;
-    let chin_total = chin.c + 2.0 * chin.n * d_inf;
-    let total = check::finite_result("total FLOPs", train + inf)?;
-    Ok(InferenceOptimal {
-        loss: target,
-        inference_tokens: d_inf,
-        n,
-        d_train: d,
-        train_flops: train,
-        inference_flops: inf,
-        total_flops: total,
-        chinchilla_n: chin.n,
-        chinchilla_d: chin.d,
-        chinchilla_total_flops: chin_total,
-        saved_fraction: 1.0 - total / chin_total,
     })
 }

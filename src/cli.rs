@@ -1,12 +1,14 @@
 //! The `scaling-lab` command line: argument parsing, then one call into the
 //! script layer, then one error printer. Exit status 1 on any failure.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand};
 
+use crate::budget::Progress;
 use crate::script::{docs, EngineConfig, Limits};
 use crate::session::Interpreter;
 
@@ -22,9 +24,17 @@ struct Cli {
     command: Option<Command>,
 }
 
-#[derive(clap::Args, Debug, Clone, Copy)]
-struct LimitArgs {
-    /// Stop a script after this many Rhai operations (0 = no limit).
+/// What every command that runs Rhai accepts.
+#[derive(clap::Args, Debug, Clone, Default)]
+struct SessionArgs {
+    /// Folder the script writes into (created if missing; default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also let scripts read files under DIR (repeatable). They may always
+    /// read the current folder, and `run` the script's own folder.
+    #[arg(long = "allow-read", value_name = "DIR")]
+    allow_read: Vec<PathBuf>,
+    /// Stop a script after this much work, in Rhai operations (0 = no limit).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_operations)]
     max_ops: u64,
 }
@@ -35,11 +45,8 @@ enum Command {
     Run {
         /// The script (.rhai).
         file: PathBuf,
-        /// Folder for files the script saves with a relative path (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
         #[command(flatten)]
-        limits: LimitArgs,
+        session: SessionArgs,
     },
     /// Evaluate an expression and print its value.
     Eval {
@@ -49,7 +56,7 @@ enum Command {
         #[arg(long)]
         json: bool,
         #[command(flatten)]
-        limits: LimitArgs,
+        session: SessionArgs,
     },
     /// Print the function reference (Markdown) generated from the engine's metadata.
     Doc,
@@ -63,11 +70,8 @@ enum Command {
     },
     /// Interactive session (the default with no command); reads a pipe line by line.
     Repl {
-        /// Folder for files saved with a relative path.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
         #[command(flatten)]
-        limits: LimitArgs,
+        session: SessionArgs,
     },
 }
 
@@ -115,34 +119,82 @@ pub fn main() -> i32 {
     }
 }
 
-fn config(limits: LimitArgs, out: Option<PathBuf>) -> EngineConfig {
-    let interrupt = Arc::new(AtomicBool::new(false));
-    let flag = interrupt.clone();
-    // First Ctrl-C stops the script through the engine; a second one exits.
-    let _ = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+/// A progress bar on standard error for long native work (a bootstrap),
+/// drawn only when standard error is a terminal.
+fn progress_bar() -> Option<Progress> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar: Arc<Mutex<Option<indicatif::ProgressBar>>> = Arc::default();
+    Some(Progress::new(move |task, done, total| {
+        let Ok(mut slot) = bar.lock() else { return };
+        let b = slot.get_or_insert_with(|| {
+            indicatif::ProgressBar::new(total).with_message(task.to_string())
+        });
+        b.set_position(done);
+        if done >= total {
+            b.finish_and_clear();
+            *slot = None;
         }
-    });
-    EngineConfig {
-        limits: Limits {
-            max_operations: limits.max_ops,
-            ..Limits::default()
-        },
-        out_dir: out,
-        interrupt: Some(interrupt),
+    }))
+}
+
+impl SessionArgs {
+    /// The engine configuration: limits, folders, Ctrl-C, progress.
+    /// `script_dir` is also readable (`run`'s script folder).
+    fn config(&self, script_dir: Option<&Path>, ctrl_c: bool) -> Result<EngineConfig, String> {
+        if let Some(dir) = &self.out {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!(
+                    "error: cannot create output folder '{}': {e}",
+                    dir.display()
+                )
+            })?;
+        }
+        let mut read_dirs = vec![PathBuf::from(".")];
+        read_dirs.extend(script_dir.map(Path::to_path_buf));
+        for d in &self.allow_read {
+            if !d.is_dir() {
+                return Err(format!("error: --allow-read {}: not a folder", d.display()));
+            }
+            read_dirs.push(d.clone());
+        }
+        let interrupt = Arc::new(AtomicBool::new(false));
+        if ctrl_c {
+            let flag = interrupt.clone();
+            // First Ctrl-C stops the script through the engine; a second one exits.
+            let _ = ctrlc::set_handler(move || {
+                if flag.swap(true, Ordering::SeqCst) {
+                    std::process::exit(130);
+                }
+            });
+        }
+        Ok(EngineConfig {
+            limits: Limits {
+                max_operations: self.max_ops,
+                ..Limits::default()
+            },
+            out_dir: self.out.clone(),
+            read_dirs,
+            interrupt: Some(interrupt),
+            progress: progress_bar(),
+        })
     }
 }
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Some(Command::Run { file, out, limits }) => run_file(&file, out, limits),
-        Some(Command::Eval { expr, json, limits }) => eval(&expr, json, limits),
+        Some(Command::Run { file, session }) => run_file(&file, &session),
+        Some(Command::Eval {
+            expr,
+            json,
+            session,
+        }) => eval(&expr, json, &session),
         Some(Command::Doc) => {
             print!("{}", docs::markdown());
             Ok(())
         }
-        Some(Command::Repl { out, limits }) => repl(out, limits),
+        Some(Command::Repl { session }) => repl(&session),
         Some(Command::Kernel { connection_file, action }) => match (connection_file, action) {
             (Some(f), None) => crate::kernel::run(&f),
             (None, Some(KernelAction::Install(loc))) => {
@@ -157,24 +209,16 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             _ => Err("error: use `scaling-lab kernel --connection-file FILE` (as Jupyter does) or `scaling-lab kernel install`".into()),
         },
-        None => repl(
-            None,
-            LimitArgs {
-                max_ops: Limits::default().max_operations,
-            },
-        ),
+        None => repl(&SessionArgs {
+            max_ops: Limits::default().max_operations,
+            ..SessionArgs::default()
+        }),
     }
 }
 
-fn repl(out: Option<PathBuf>, limits: LimitArgs) -> Result<(), String> {
-    let config = EngineConfig {
-        limits: Limits {
-            max_operations: limits.max_ops,
-            ..Limits::default()
-        },
-        out_dir: out,
-        interrupt: None,
-    };
+fn repl(args: &SessionArgs) -> Result<(), String> {
+    // The REPL handles Ctrl-C itself (at the prompt and while evaluating).
+    let config = args.config(None, false)?;
     match crate::repl::run(config) {
         0 => Ok(()),
         // Errors were already shown as they happened.
@@ -182,33 +226,29 @@ fn repl(out: Option<PathBuf>, limits: LimitArgs) -> Result<(), String> {
     }
 }
 
-fn run_file(file: &Path, out: Option<PathBuf>, limits: LimitArgs) -> Result<(), String> {
+fn run_file(file: &Path, args: &SessionArgs) -> Result<(), String> {
     let code = std::fs::read_to_string(file)
         .map_err(|e| format!("error: cannot read script '{}': {e}", file.display()))?;
-    if let Some(dir) = &out {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            format!(
-                "error: cannot create output folder '{}': {e}",
-                dir.display()
-            )
-        })?;
-    }
-    let mut session = Interpreter::with_config(config(limits, out), false);
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+    let mut session = Interpreter::with_config(
+        args.config(Some(dir.unwrap_or(Path::new("."))), true)?,
+        false,
+    );
     session.set_source_name(file.display().to_string());
     session.run(&code).map(|_| ()).map_err(|e| e.rendered)
 }
 
-fn eval(expr: &str, json: bool, limits: LimitArgs) -> Result<(), String> {
-    let mut session = Interpreter::with_config(config(limits, None), false);
+fn eval(expr: &str, json: bool, args: &SessionArgs) -> Result<(), String> {
+    let mut session = Interpreter::with_config(args.config(None, true)?, false);
     session.set_source_name("<eval>");
     let out = session.run(expr).map_err(|e| e.rendered)?;
     if json {
-        let v = crate::script::value::to_json(&out.value);
+        let v = session.json(&out.value);
         println!(
             "{}",
             serde_json::to_string_pretty(&v).expect("JSON values serialise")
         );
-    } else if let Some(text) = out.text() {
+    } else if let Some(text) = session.text(&out.value) {
         println!("{text}");
     }
     Ok(())

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::error::{check, Result};
+use crate::table::Record;
 
 /// FLOPs in one petaflop/s-day: 1e15 FLOP/s for 86,400 s (Kaplan et al. 2020
 /// §1.3 defines PF-days this way: 1 PF-day = 8.64e19 FLOPs).
@@ -37,6 +38,8 @@ pub struct Duration {
     /// Julian years of 365.25 days.
     pub years: f64,
 }
+
+impl Record for Duration {}
 
 impl Duration {
     /// A duration of `days` days.

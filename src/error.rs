@@ -46,6 +46,33 @@ pub enum Error {
     /// A computation whose result would not be a finite number.
     #[error("{0}")]
     NotFinite(String),
+    /// An elementwise computation whose result is not finite at `index`.
+    #[error("element {index} of the result would be {what}")]
+    NotFiniteAt {
+        /// First bad position.
+        index: usize,
+        /// "NaN", "inf" or "-inf".
+        what: &'static str,
+    },
+    /// The work was stopped by an interrupt (Ctrl-C, a kernel interrupt).
+    #[error("interrupted")]
+    Interrupted,
+    /// The work would exceed the operation budget of the evaluation.
+    #[error("the work exceeds the operation limit of {limit}")]
+    OverBudget {
+        /// The limit in operations.
+        limit: u64,
+    },
+    /// A result or an input larger than the size limit allows.
+    #[error("{what} would have {size:.0} elements, more than the size limit of {limit}")]
+    TooLarge {
+        /// What would be built.
+        what: String,
+        /// Its size (as a float: sizes that multiply can exceed usize).
+        size: f64,
+        /// The limit.
+        limit: usize,
+    },
     /// A law asked for something its form does not have.
     #[error("law '{law}' {lacks}")]
     WrongForm { law: String, lacks: &'static str },
@@ -78,6 +105,20 @@ impl Error {
             kind,
             name: name.into(),
             known: known.join(", "),
+        }
+    }
+}
+
+impl Error {
+    /// Say which file a parse error was in.
+    pub fn in_file(self, path: &str) -> Error {
+        match self {
+            Error::Parse { what, text, reason } => Error::Parse {
+                what,
+                text,
+                reason: format!("{reason} (in {path})"),
+            },
+            other => other,
         }
     }
 }

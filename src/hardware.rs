@@ -13,10 +13,13 @@ pub struct Accelerator {
     /// Peak dense BF16 (or FP16) tensor throughput, FLOP/s.
     pub bf16: f64,
     /// Peak dense FP8 throughput, FLOP/s, where the chip has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fp8: Option<f64>,
     /// Peak dense TF32 throughput, FLOP/s, where the chip has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tf32: Option<f64>,
     /// Board power (TDP / TBP), watts, where published.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub watts: Option<f64>,
     /// Where the numbers come from.
     pub source: &'static str,
@@ -140,6 +143,7 @@ pub struct TrainCost {
     /// Training FLOPs.
     pub flops: f64,
     /// Sustained cluster throughput, FLOP/s (peak x count x MFU).
+    #[serde(rename = "sustained_flops")]
     pub sustained: f64,
     /// Wall-clock hours.
     pub hours: f64,
@@ -148,8 +152,10 @@ pub struct TrainCost {
     /// Accelerator-hours.
     pub accelerator_hours: f64,
     /// Dollars, when a price was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usd: Option<f64>,
     /// kWh drawn by the accelerators alone (board power x hours), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub energy_kwh: Option<f64>,
 }
 

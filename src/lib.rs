@@ -24,6 +24,7 @@
 
 pub mod allocation;
 pub mod architecture;
+pub mod budget;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod cost;
@@ -45,6 +46,7 @@ pub mod session;
 pub mod table;
 pub mod transformer;
 pub mod units;
+pub mod vector;
 
 pub use allocation::Allocation;
 pub use error::{Error, Result};
@@ -53,3 +55,4 @@ pub use plot::{Chart, Figure};
 pub use session::worker::Session;
 pub use session::{Interpreter, Outcome, ScriptError};
 pub use table::Table;
+pub use vector::{Mask, Vector};

@@ -165,7 +165,7 @@ fn evaluate(session: &Arc<Mutex<Interpreter>>, input: &str, colour: bool) -> Res
     }
     match s.run(input) {
         Ok(out) => {
-            if let Some(text) = out.text() {
+            if let Some(text) = s.text(&out.value) {
                 println!("{text}");
             }
             Ok(true)

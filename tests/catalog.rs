@@ -4,8 +4,8 @@
 mod common;
 
 use common::{assert_prints_as, assert_rel, eval, eval_err, eval_f64};
-use scaling_lab::allocation::inference_optimal;
 use scaling_lab::laws::hyper::{self, APPROACH1, APPROACH2};
+use scaling_lab::laws::inference_optimal;
 use scaling_lab::laws::Law;
 
 #[test]

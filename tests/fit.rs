@@ -265,7 +265,11 @@ fn scripts_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("runs.csv");
     std::fs::write(&csv, "N,D,loss\n1e9,2e10,2.5\n2e9,4e10,oops\n").unwrap();
-    let mut s = Interpreter::capturing();
+    let config = scaling_lab::script::EngineConfig {
+        read_dirs: vec![dir.path().to_path_buf(), ".".into()],
+        ..Default::default()
+    };
+    let mut s = Interpreter::with_config(config, true);
     let run = |s: &mut Interpreter, code: &str| s.run(code).unwrap_err().message;
     let e = run(
         &mut s,
@@ -276,7 +280,10 @@ fn scripts_get_clear_errors() {
         "{e}"
     );
     let e = run(&mut s, "read_csv(\"no/such.csv\")");
-    assert!(e.contains("No such file"), "{e}");
+    assert!(
+        e.contains("cannot open") && e.contains("No such file"),
+        "{e}"
+    );
     let e = run(&mut s, "fit_law(table(), #{bootsrap: 10})");
     assert!(e.contains("unknown option 'bootsrap'"), "{e}");
     let e = run(

@@ -157,7 +157,7 @@ fn script_errors_for_bad_plots() {
     );
     script_fails(
         "plot([1, 2], [1, 2]).save(\"plot.jpg\")",
-        "must end in .png or .svg",
+        "'plot.jpg' (use .png or .svg)",
     );
     script_fails(
         "figure(#{size: [1000, 1000], dpi: 100})",

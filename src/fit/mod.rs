@@ -19,8 +19,13 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use crate::budget::{Budget, Progress};
 use crate::error::{check, Error, Result};
+pub use crate::laws::fitted::{FitReport, Interval};
 use crate::laws::{Form, Law, Parametric};
+use crate::numeric::reduce::quantile_sorted;
 use objective::{Objective, Penalty, Prepared};
 
 /// One training run.
@@ -114,7 +119,7 @@ pub struct Fixed {
 }
 
 /// How to fit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct FitOptions {
     /// Penalty on log residuals (Huber, delta 1e-3, as Hoffmann).
     pub penalty: Penalty,
@@ -126,8 +131,11 @@ pub struct FitOptions {
     pub bootstrap: usize,
     /// Seed of the bootstrap resampling.
     pub seed: u64,
-    /// Show a progress bar for the bootstrap (only when stderr is a terminal).
-    pub progress: bool,
+    /// Told how many bootstrap refits are done (a front end draws the bar).
+    pub progress: Option<Progress>,
+    /// Charged for every objective evaluation; stops the fit when interrupted
+    /// or over its limit.
+    pub budget: Arc<Budget>,
 }
 
 impl Default for FitOptions {
@@ -138,39 +146,10 @@ impl Default for FitOptions {
             fixed: Fixed::default(),
             bootstrap: 0,
             seed: 42,
-            progress: false,
+            progress: None,
+            budget: Arc::new(Budget::unlimited()),
         }
     }
-}
-
-/// Bootstrap summary of one coefficient.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Interval {
-    /// Standard error (standard deviation over resamples).
-    pub stderr: f64,
-    /// 2.5th percentile.
-    pub low: f64,
-    /// 97.5th percentile.
-    pub high: f64,
-}
-
-/// Diagnostics of a fit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FitReport {
-    /// Objective at the optimum.
-    pub objective: f64,
-    /// Starts tried.
-    pub starts: usize,
-    /// Starts whose L-BFGS run met its convergence test.
-    pub converged: usize,
-    /// Runs fitted.
-    pub runs: usize,
-    /// Log residuals, predicted minus observed, one per run.
-    pub residuals: Vec<f64>,
-    /// Bootstrap resamples used (0 = none).
-    pub bootstrap: usize,
-    /// Intervals of E, A, B, alpha, beta (when bootstrapped).
-    pub intervals: Option<[Interval; 5]>,
 }
 
 /// A fitted law and its diagnostics.
@@ -342,8 +321,8 @@ fn bootstrap(
                 .collect()
         })
         .collect();
-    let bar = (opts.progress && std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .then(|| indicatif::ProgressBar::new(opts.bootstrap as u64).with_message("bootstrap"));
+    let total = opts.bootstrap as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
     let fits: Vec<[f64; 5]> = samples
         .par_iter()
         .map(|idx| {
@@ -357,17 +336,18 @@ fn bootstrap(
                 let p = to_params(&obj.full(&local.params));
                 [p.e, p.a, p.b, p.alpha, p.beta]
             });
-            if let Some(b) = &bar {
-                b.inc(1);
+            if let Some(p) = &opts.progress {
+                p.report(
+                    "bootstrap",
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    total,
+                );
             }
             out
         })
         .flatten()
         .filter(|p| p.iter().all(|v| v.is_finite()))
         .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     if fits.len() < 2 {
         return Err(Error::NotFinite(
             "the bootstrap produced fewer than 2 usable refits (too few distinct runs?)".into(),
@@ -385,17 +365,9 @@ fn bootstrap(
         let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (v.len() - 1) as f64;
         *slot = Interval {
             stderr: var.sqrt(),
-            low: quantile(&v, 0.025),
-            high: quantile(&v, 0.975),
+            low: quantile_sorted(&v, 0.025)?,
+            high: quantile_sorted(&v, 0.975)?,
         };
     }
     Ok(out)
-}
-
-/// Linear-interpolated quantile of sorted values (numpy's default).
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
-    let i = pos.floor() as usize;
-    let j = (i + 1).min(sorted.len() - 1);
-    sorted[i] + (sorted[j] - sorted[i]) * (pos - i as f64)
 }

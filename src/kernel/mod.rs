@@ -106,6 +106,9 @@ fn interpreter_thread(interrupt: Arc<AtomicBool>) -> std::sync::mpsc::Sender<Job
                     max_operations: 0,
                     ..Default::default()
                 },
+                // Jupyter starts a kernel in the notebook's folder: cells
+                // read and write there.
+                read_dirs: vec![".".into()],
                 ..Default::default()
             };
             let mut interp = Interpreter::with_config(config, true);
@@ -116,7 +119,7 @@ fn interpreter_thread(interrupt: Arc<AtomicBool>) -> std::sync::mpsc::Sender<Job
                         cell += 1;
                         interp.set_source_name(format!("cell[{cell}]"));
                         let out = interp.run(&code).map(|o| {
-                            let b = crate::notebook::bundle(&o.value);
+                            let b = interp.bundle(&o.value);
                             (o.printed, b)
                         });
                         let _ = reply.send(out);

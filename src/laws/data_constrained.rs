@@ -24,6 +24,7 @@ use super::Parametric;
 use crate::allocation::Allocation;
 use crate::error::{check, Result};
 use crate::numeric::{golden_section, linspace};
+use crate::table::{NumFormat, Record};
 
 /// The data-constrained law: a Chinchilla-form base and the two decay constants.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -49,9 +50,22 @@ pub struct ConstrainedRun {
     /// Passes over the unique data, D / min(U, D).
     pub epochs: f64,
     /// Effective parameters N'.
+    #[serde(rename = "N_eff")]
     pub n_eff: f64,
     /// Effective tokens D'.
+    #[serde(rename = "D_eff")]
     pub d_eff: f64,
+}
+
+impl Record for ConstrainedRun {
+    fn format(field: &str) -> NumFormat {
+        match field {
+            "N" | "D" | "U" | "N_eff" | "D_eff" => NumFormat::Si,
+            "C" => NumFormat::Sci(3),
+            "epochs" => NumFormat::Fixed(2),
+            _ => NumFormat::Fixed(4),
+        }
+    }
 }
 
 impl DataConstrained {

@@ -2,7 +2,9 @@
 //! and knows its compute-optimal allocation.
 
 pub mod data_constrained;
+pub mod fitted;
 pub mod hyper;
+pub mod inference;
 pub mod kaplan;
 pub mod parametric;
 
@@ -13,6 +15,7 @@ use serde::Serialize;
 use crate::allocation::Allocation;
 use crate::error::{check, Error, Result};
 pub use data_constrained::{ConstrainedRun, DataConstrained};
+pub use inference::{inference_optimal, InferenceOptimal};
 pub use kaplan::KaplanJoint;
 pub use parametric::Parametric;
 
@@ -44,7 +47,7 @@ pub struct Law {
     pub form: Form,
     /// How the coefficients were fitted, for a law made by `fit_law`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fit: Option<std::sync::Arc<crate::fit::FitReport>>,
+    pub fit: Option<std::sync::Arc<fitted::FitReport>>,
 }
 
 /// Catalog entries: name, citation, form.

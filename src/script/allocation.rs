@@ -7,9 +7,10 @@ pub mod api {
     use rhai::{Dynamic, NativeCallContext, FLOAT};
 
     use crate::allocation;
+    use crate::budget::cost;
     use crate::laws::{Law, Parametric};
     use crate::script::args::{lift, map2, ScriptResult};
-    use crate::script::convert::allocation_result;
+    use crate::script::convert::record_result;
 
     /// Training compute C = 6ND in FLOPs (Kaplan et al. 2020 §2.1: about 6
     /// FLOPs per parameter per token, forward and backward).
@@ -39,7 +40,7 @@ pub mod api {
     #[rhai_fn(return_raw)]
     pub fn find_optimal_allocation(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
         let law = Parametric::CHINCHILLA;
-        allocation_result(&ctx, "C", &c, |c| law.optimal(c))
+        record_result(&ctx, "C", &c, cost::MATH, |c| law.optimal(c))
     }
 
     /// The first seed's `find_optimal_allocation`, with its wrong exponent on
@@ -52,7 +53,7 @@ pub mod api {
     #[rhai_fn(return_raw)]
     pub fn seed_optimal_allocation(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
         let law = Parametric::CHINCHILLA;
-        allocation_result(&ctx, "C", &c, |c| law.seed_optimal(c))
+        record_result(&ctx, "C", &c, cost::MATH, |c| law.seed_optimal(c))
     }
 
     /// Compute-optimal allocation of C FLOPs under the given law (same as `law.optimal(C)`).
@@ -66,7 +67,7 @@ pub mod api {
         c: Dynamic,
         law: Law,
     ) -> ScriptResult<Dynamic> {
-        allocation_result(&ctx, "C", &c, |c| law.optimal(c))
+        record_result(&ctx, "C", &c, cost::MATH, |c| law.optimal(c))
     }
 
     /// The exponent beta/alpha of N_opt ∝ D_opt^(beta/alpha) under the

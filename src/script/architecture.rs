@@ -2,34 +2,25 @@
 
 use rhai::plugin::*;
 
-use rhai::{Dynamic, Map, NativeCallContext};
+use rhai::{Dynamic, NativeCallContext};
 
 use crate::script::args::{lift, ScriptResult};
 use crate::transformer::Transformer;
 
-fn transformer_map(ctx: &NativeCallContext, t: &Transformer) -> ScriptResult<Map> {
-    let c = lift(ctx, t.counts())?;
-    let mut m = Map::new();
-    for (k, v) in [
-        ("embedding", c.embedding),
-        ("attention", c.attention),
-        ("ffn", c.ffn),
-        ("norms", c.norms),
-        ("total", c.total),
-        ("non_embedding", c.non_embedding),
-        ("active_non_embedding", c.active_non_embedding),
-        (
-            "train_flops_per_token",
-            lift(ctx, t.train_flops_per_token(false))?,
-        ),
-        (
-            "hoffmann_flops_per_token",
-            lift(ctx, t.hoffmann_flops_per_token())?,
-        ),
-    ] {
-        m.insert(k.into(), Dynamic::from_float(v));
+fn transformer_map(ctx: &NativeCallContext, t: &Transformer) -> ScriptResult<Dynamic> {
+    #[derive(serde::Serialize)]
+    struct Summary {
+        #[serde(flatten)]
+        counts: crate::transformer::Counts,
+        train_flops_per_token: f64,
+        hoffmann_flops_per_token: f64,
     }
-    Ok(m)
+    let s = Summary {
+        counts: lift(ctx, t.counts())?,
+        train_flops_per_token: lift(ctx, t.train_flops_per_token(false))?,
+        hoffmann_flops_per_token: lift(ctx, t.hoffmann_flops_per_token())?,
+    };
+    crate::script::convert::to_script(ctx, &s)
 }
 
 #[export_module]
@@ -103,7 +94,7 @@ pub mod api {
     /// transformer("llama2-7b").total   // 6738415616
     /// ```
     #[rhai_fn(name = "transformer", return_raw)]
-    pub fn transformer_preset(ctx: NativeCallContext, name: &str) -> ScriptResult<Map> {
+    pub fn transformer_preset(ctx: NativeCallContext, name: &str) -> ScriptResult<Dynamic> {
         let t = lift(&ctx, Transformer::preset(name))?;
         transformer_map(&ctx, &t)
     }
@@ -125,7 +116,7 @@ pub mod api {
     /// transformer(#{preset: "llama2-7b", n_experts: 8, top_k: 2}).active_non_embedding   // 1.08e10
     /// ```
     #[rhai_fn(name = "transformer", return_raw)]
-    pub fn transformer_shape(ctx: NativeCallContext, options: Map) -> ScriptResult<Map> {
+    pub fn transformer_shape(ctx: NativeCallContext, options: Map) -> ScriptResult<Dynamic> {
         let known = [
             "preset",
             "d_model",

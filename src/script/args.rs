@@ -6,7 +6,10 @@
 
 use rhai::{Array, Dynamic, EvalAltResult, Map, NativeCallContext, Position, FLOAT, INT};
 
+use crate::budget::cost;
 use crate::error::Error;
+use crate::script::state::state;
+use crate::vector::Vector;
 
 /// What registered functions return.
 pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
@@ -24,32 +27,24 @@ pub fn fail(ctx: &NativeCallContext, msg: impl std::fmt::Display) -> Box<EvalAlt
     error_at(ctx.fn_name(), ctx.call_position(), msg)
 }
 
-/// Convert a core result into a script result.
+/// Convert a core result into a script result. An interrupt or an
+/// exhausted budget stops the script the way Rhai's own limits do.
 pub fn lift<T>(ctx: &NativeCallContext, r: crate::Result<T>) -> ScriptResult<T> {
-    r.map_err(|e| fail(ctx, e))
+    r.map_err(|e| match e {
+        Error::Interrupted => Box::new(EvalAltResult::ErrorTerminated(
+            Dynamic::from(crate::script::INTERRUPTED),
+            ctx.call_position(),
+        )),
+        Error::OverBudget { .. } => {
+            Box::new(EvalAltResult::ErrorTooManyOperations(ctx.call_position()))
+        }
+        other => fail(ctx, other),
+    })
 }
 
-/// Rhai's name for a value's type, as users see it in messages.
+/// A value's type as users see it in messages ("float", "vector", "Table").
 pub fn type_name(v: &Dynamic) -> &'static str {
-    if v.is_float() {
-        "float"
-    } else if v.is_int() {
-        "integer"
-    } else if v.is_string() {
-        "string"
-    } else if v.is_array() {
-        "array"
-    } else if v.is_map() {
-        "map"
-    } else if v.is_bool() {
-        "bool"
-    } else if v.is_unit() {
-        "()"
-    } else if v.is_fnptr() {
-        "function pointer"
-    } else {
-        "value"
-    }
+    crate::script::value::type_name(v)
 }
 
 /// A number given as a float or an integer.
@@ -66,9 +61,24 @@ pub fn number(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<F
     as_number(v).ok_or_else(|| {
         fail(
             ctx,
-            format!("{arg} must be a number, got {} ({v})", type_name(v)),
+            format!(
+                "{arg} must be a number, got {} ({})",
+                type_name(v),
+                shown(v)
+            ),
         )
     })
+}
+
+/// A value for a message: short, one line.
+pub fn shown(v: &Dynamic) -> String {
+    let text = crate::script::value::inline(v);
+    if text.chars().count() > 40 {
+        let cut: String = text.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        text
+    }
 }
 
 /// A whole-number argument (an integer, or a float with no fractional part).
@@ -80,61 +90,89 @@ pub fn whole(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<IN
         Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as INT),
         _ => Err(fail(
             ctx,
-            format!("{arg} must be a whole number, got {} ({v})", type_name(v)),
+            format!(
+                "{arg} must be a whole number, got {} ({})",
+                type_name(v),
+                shown(v)
+            ),
         )),
     }
 }
 
-/// A numeric array argument: every element a number, at least one element.
-pub fn numbers(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<Vec<FLOAT>> {
-    let arr = v.read_lock::<Array>().ok_or_else(|| {
-        fail(
+/// A vector argument: a vector, or an array of numbers (every element a
+/// finite number, at least one element).
+pub fn vector(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<Vector> {
+    if let Some(x) = v.read_lock::<Vector>() {
+        if x.is_empty() {
+            return Err(fail(ctx, Error::Empty { arg: arg.into() }));
+        }
+        return Ok(x.clone());
+    }
+    match v.read_lock::<Array>() {
+        Some(arr) => array_numbers(ctx, arg, &arr).map(Vector::new),
+        None => Err(fail(
             ctx,
-            format!("{arg} must be an array of numbers, got {}", type_name(v)),
-        )
-    })?;
-    array_numbers(ctx, arg, &arr)
+            format!(
+                "{arg} must be a vector or an array of numbers, got {}",
+                type_name(v)
+            ),
+        )),
+    }
 }
 
-/// Numbers of an array, with the index of the first bad element in the error.
+/// A numeric argument as an owned `Vec` (a copy of a vector's numbers).
+pub fn numbers(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<Vec<FLOAT>> {
+    vector(ctx, arg, v).map(Vector::into_vec)
+}
+
+/// Numbers of an array, with the index of the first bad element in the
+/// error: every element a finite number, at least one element.
 pub fn array_numbers(ctx: &NativeCallContext, arg: &str, arr: &Array) -> ScriptResult<Vec<FLOAT>> {
     if arr.is_empty() {
         return Err(fail(ctx, Error::Empty { arg: arg.into() }));
     }
     arr.iter()
         .enumerate()
-        .map(|(i, x)| {
-            as_number(x).ok_or_else(|| {
-                fail(
-                    ctx,
-                    format!("{arg}[{i}] must be a number, got {} ({x})", type_name(x)),
-                )
-            })
+        .map(|(i, x)| match as_number(x) {
+            Some(f) if f.is_finite() => Ok(f),
+            Some(f) => Err(fail(
+                ctx,
+                Error::invalid(format!("{arg}[{i}]"), "a finite number", f),
+            )),
+            None => Err(fail(
+                ctx,
+                format!(
+                    "{arg}[{i}] must be a number, got {} ({})",
+                    type_name(x),
+                    shown(x)
+                ),
+            )),
         })
         .collect()
 }
 
-/// A number, or an array of numbers: the argument of a vectorized function.
+/// A number, or a vector of numbers: the argument of a vectorised function.
 pub enum Numeric {
     /// One number.
     Scalar(FLOAT),
-    /// Many numbers, from a Rhai array.
-    Vector(Vec<FLOAT>),
+    /// Many numbers (a vector, or an array made into one).
+    Vector(Vector),
 }
 
 impl Numeric {
-    /// Read a number or an array of numbers.
+    /// Read a number, a vector or an array of numbers.
     pub fn from_dynamic(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<Numeric> {
         if let Some(x) = as_number(v) {
             Ok(Numeric::Scalar(x))
-        } else if v.is_array() {
-            Ok(Numeric::Vector(numbers(ctx, arg, v)?))
+        } else if v.is_array() || v.is::<Vector>() {
+            Ok(Numeric::Vector(vector(ctx, arg, v)?))
         } else {
             Err(fail(
                 ctx,
                 format!(
-                    "{arg} must be a number or an array of numbers, got {} ({v})",
-                    type_name(v)
+                    "{arg} must be a number or a vector of numbers, got {} ({})",
+                    type_name(v),
+                    shown(v)
                 ),
             ))
         }
@@ -157,7 +195,7 @@ impl Numeric {
 }
 
 /// Add the element index to a core error about an array argument.
-fn at_index(e: Error, i: usize) -> Error {
+pub fn at_index(e: Error, i: usize) -> Error {
     match e {
         Error::InvalidArgument {
             arg,
@@ -172,27 +210,20 @@ fn at_index(e: Error, i: usize) -> Error {
     }
 }
 
-/// Apply `f` to a number, or to each element of an array (in Rust, not a Rhai loop).
-pub fn map1<R: Into<Dynamic>>(
+/// Apply `f` to a number, or to each element of a vector (in Rust, not a
+/// Rhai loop): a number gives a number, a vector a vector.
+pub fn map1(
     ctx: &NativeCallContext,
     arg: &str,
     x: &Dynamic,
-    f: impl Fn(FLOAT) -> crate::Result<R>,
+    f: impl Fn(FLOAT) -> crate::Result<FLOAT> + Sync,
 ) -> ScriptResult<Dynamic> {
-    match Numeric::from_dynamic(ctx, arg, x)? {
-        Numeric::Scalar(v) => Ok(lift(ctx, f(v))?.into()),
-        Numeric::Vector(v) => {
-            let mut out = Array::with_capacity(v.len());
-            for (i, x) in v.into_iter().enumerate() {
-                out.push(f(x).map_err(|e| fail(ctx, at_index(e, i)))?.into());
-            }
-            Ok(out.into())
-        }
-    }
+    let a = Numeric::from_dynamic(ctx, arg, x)?;
+    broadcast(ctx, &[(arg, &a)], |i| f(a.at(i)))
 }
 
-/// The common length of the array arguments (None when all are numbers),
-/// or an error naming the first two arrays whose lengths differ.
+/// The common length of the vector arguments (None when all are numbers),
+/// or an error naming the first two whose lengths differ.
 fn broadcast_len(
     ctx: &NativeCallContext,
     args: &[(&str, &Numeric)],
@@ -219,28 +250,59 @@ fn broadcast_len(
     Ok(first.map(|(_, n)| n))
 }
 
-/// Apply `f` to the i-th elements for each i (or once, on numbers).
-fn broadcast<R: Into<Dynamic>>(
+/// Apply `f` to the i-th elements for each i (or once, on numbers),
+/// charging the budget for a transcendental function per element.
+fn broadcast(
     ctx: &NativeCallContext,
     args: &[(&str, &Numeric)],
-    f: impl Fn(usize) -> crate::Result<R>,
+    f: impl Fn(usize) -> crate::Result<FLOAT> + Sync,
 ) -> ScriptResult<Dynamic> {
     match broadcast_len(ctx, args)? {
-        None => Ok(lift(ctx, f(0))?.into()),
-        Some(n) => (0..n)
-            .map(|i| f(i).map(Into::into).map_err(|e| fail(ctx, at_index(e, i))))
-            .collect::<ScriptResult<Array>>()
-            .map(Dynamic::from),
+        None => Ok(Dynamic::from_float(finite_result(ctx, lift(ctx, f(0))?)?)),
+        Some(n) => {
+            lift(ctx, state(ctx).budget.charge_elements(n, cost::MATH))?;
+            let checked = |i: usize| {
+                let y = f(i)?;
+                if y.is_finite() {
+                    Ok(y)
+                } else {
+                    Err(Error::NotFiniteAt {
+                        index: i,
+                        what: crate::numeric::elementwise::describe(y),
+                    })
+                }
+            };
+            match crate::numeric::par_map(n, checked) {
+                Ok(out) => Ok(Dynamic::from(Vector::new(out))),
+                Err((_, e @ Error::NotFiniteAt { .. })) => Err(fail(ctx, e)),
+                Err((i, e)) => Err(fail(ctx, at_index(e, i))),
+            }
+        }
     }
 }
 
-/// Apply `f` pairwise, broadcasting a number against an array as numpy does.
-pub fn map2<R: Into<Dynamic>>(
+/// A number a function is about to return, checked finite.
+pub fn finite_result(ctx: &NativeCallContext, y: FLOAT) -> ScriptResult<FLOAT> {
+    if y.is_finite() {
+        Ok(y)
+    } else {
+        Err(fail(
+            ctx,
+            format!(
+                "the result would be {}; the inputs are outside the range where it is defined",
+                crate::numeric::elementwise::describe(y)
+            ),
+        ))
+    }
+}
+
+/// Apply `f` pairwise, broadcasting a number against a vector as numpy does.
+pub fn map2(
     ctx: &NativeCallContext,
     args: (&str, &str),
     x: &Dynamic,
     y: &Dynamic,
-    f: impl Fn(FLOAT, FLOAT) -> crate::Result<R>,
+    f: impl Fn(FLOAT, FLOAT) -> crate::Result<FLOAT> + Sync,
 ) -> ScriptResult<Dynamic> {
     let a = Numeric::from_dynamic(ctx, args.0, x)?;
     let b = Numeric::from_dynamic(ctx, args.1, y)?;
@@ -248,11 +310,11 @@ pub fn map2<R: Into<Dynamic>>(
 }
 
 /// [`map2`] for three arguments.
-pub fn map3<R: Into<Dynamic>>(
+pub fn map3(
     ctx: &NativeCallContext,
     args: (&str, &str, &str),
     xs: (&Dynamic, &Dynamic, &Dynamic),
-    f: impl Fn(FLOAT, FLOAT, FLOAT) -> crate::Result<R>,
+    f: impl Fn(FLOAT, FLOAT, FLOAT) -> crate::Result<FLOAT> + Sync,
 ) -> ScriptResult<Dynamic> {
     let a = Numeric::from_dynamic(ctx, args.0, xs.0)?;
     let b = Numeric::from_dynamic(ctx, args.1, xs.1)?;
@@ -275,8 +337,49 @@ pub fn options<'m>(ctx: &NativeCallContext, map: &'m Map, known: &[&str]) -> Scr
 
 /// A true/false argument.
 pub fn flag(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<bool> {
-    v.as_bool()
-        .map_err(|_| fail(ctx, format!("{arg} must be true or false")))
+    v.as_bool().map_err(|_| {
+        fail(
+            ctx,
+            format!(
+                "{arg} must be true or false, got {} ({})",
+                type_name(v),
+                shown(v)
+            ),
+        )
+    })
+}
+
+/// A text argument.
+pub fn text(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<String> {
+    if v.is_string() {
+        Ok(v.to_string())
+    } else {
+        Err(fail(
+            ctx,
+            format!(
+                "{arg} must be a string, got {} ({})",
+                type_name(v),
+                shown(v)
+            ),
+        ))
+    }
+}
+
+/// The number of elements a new vector or table may have: an error, before
+/// anything is allocated, when `n` passes the engine's size limit.
+pub fn check_size(ctx: &NativeCallContext, what: &str, n: f64) -> ScriptResult<usize> {
+    let limit = ctx.engine().max_array_size();
+    if n.is_nan() || n < 0.0 || (limit > 0 && n > limit as f64) || n > usize::MAX as f64 / 16.0 {
+        return Err(fail(
+            ctx,
+            Error::TooLarge {
+                what: what.into(),
+                size: n,
+                limit,
+            },
+        ));
+    }
+    Ok(n as usize)
 }
 
 /// A true/false option, or `default` when absent.

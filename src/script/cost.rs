@@ -2,42 +2,10 @@
 
 use rhai::plugin::*;
 
-use rhai::{Dynamic, Map, NativeCallContext};
+use rhai::{Map, NativeCallContext};
 
-use crate::hardware::{Accelerator, Cluster, TrainCost};
+use crate::hardware::{Accelerator, Cluster};
 use crate::script::args::{self, fail, lift, ScriptResult};
-
-fn accelerator_map(a: &Accelerator) -> Map {
-    let mut m = Map::new();
-    m.insert("name".into(), a.name.into());
-    m.insert("bf16".into(), Dynamic::from_float(a.bf16));
-    for (k, v) in [("fp8", a.fp8), ("tf32", a.tf32), ("watts", a.watts)] {
-        if let Some(v) = v {
-            m.insert(k.into(), Dynamic::from_float(v));
-        }
-    }
-    m.insert("source".into(), a.source.into());
-    m
-}
-
-fn cost_map(c: &TrainCost) -> Map {
-    let mut m = Map::new();
-    m.insert("flops".into(), Dynamic::from_float(c.flops));
-    m.insert("sustained_flops".into(), Dynamic::from_float(c.sustained));
-    m.insert("hours".into(), Dynamic::from_float(c.hours));
-    m.insert("days".into(), Dynamic::from_float(c.days));
-    m.insert(
-        "accelerator_hours".into(),
-        Dynamic::from_float(c.accelerator_hours),
-    );
-    if let Some(u) = c.usd {
-        m.insert("usd".into(), Dynamic::from_float(u));
-    }
-    if let Some(e) = c.energy_kwh {
-        m.insert("energy_kwh".into(), Dynamic::from_float(e));
-    }
-    m
-}
 
 /// The options [`cluster_of`] reads, shared by every function that takes a cluster.
 const CLUSTER_OPTIONS: [&str; 7] = [
@@ -88,11 +56,12 @@ fn cluster_of(ctx: &NativeCallContext, o: &Map) -> ScriptResult<Cluster> {
 pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
-    use super::{accelerator_map, cluster_of, cost_map, CLUSTER_OPTIONS};
+    use super::{cluster_of, CLUSTER_OPTIONS};
+    use crate::budget::cost as work;
     use crate::cost;
     use crate::hardware::{self, Accelerator};
     use crate::script::args::{self, fail, lift, map1, ScriptResult};
-    use crate::script::convert::record_result;
+    use crate::script::convert::{record_result, to_script};
     use crate::table::Cell;
 
     /// Wall-clock time to spend `pf_days` PF-days on a machine sustaining
@@ -112,7 +81,7 @@ pub mod api {
         machine_pflops: Dynamic,
     ) -> ScriptResult<Dynamic> {
         let machine = args::number(&ctx, "machine_pflops", &machine_pflops)?;
-        record_result(&ctx, "pf_days", &pf_days, |c| {
+        record_result(&ctx, "pf_days", &pf_days, work::SIMPLE, |c| {
             cost::pf_days_to_time(c, machine)
         })
     }
@@ -129,7 +98,9 @@ pub mod api {
         flops_per_second: Dynamic,
     ) -> ScriptResult<Dynamic> {
         let rate = args::number(&ctx, "flops_per_second", &flops_per_second)?;
-        record_result(&ctx, "flops", &flops, |c| cost::flops_to_time(c, rate))
+        record_result(&ctx, "flops", &flops, work::SIMPLE, |c| {
+            cost::flops_to_time(c, rate)
+        })
     }
 
     /// PF-days to FLOPs (1 PF-day = 1e15 FLOP/s x 86,400 s = 8.64e19 FLOPs).
@@ -160,8 +131,8 @@ pub mod api {
     /// hardware("H100").bf16   // 9.89e14
     /// ```
     #[rhai_fn(name = "hardware", return_raw)]
-    pub fn hardware(ctx: NativeCallContext, name: &str) -> ScriptResult<Map> {
-        Ok(accelerator_map(&lift(&ctx, Accelerator::by_name(name))?))
+    pub fn hardware(ctx: NativeCallContext, name: &str) -> ScriptResult<Dynamic> {
+        to_script(&ctx, &lift(&ctx, Accelerator::by_name(name))?)
     }
 
     /// The accelerator catalog as a Table.
@@ -201,7 +172,7 @@ pub mod api {
     /// train_cost(#{N: 124337664, D: 300e9, hardware: "A100", count: 8, mfu: 0.3}).days   // 3.46
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Map> {
+    pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Dynamic> {
         let mut known = vec!["flops", "law", "C", "N", "D"];
         known.extend(CLUSTER_OPTIONS);
         args::options(&ctx, &options, &known)?;
@@ -240,7 +211,7 @@ pub mod api {
                 ))
             }
         };
-        Ok(cost_map(&lift(&ctx, cluster.cost(flops))?))
+        to_script(&ctx, &lift(&ctx, cluster.cost(flops))?)
     }
 
     /// Compute-optimal allocation when the budget is money or time:
@@ -251,7 +222,7 @@ pub mod api {
         ctx: NativeCallContext,
         law: crate::laws::Law,
         options: Map,
-    ) -> ScriptResult<Map> {
+    ) -> ScriptResult<Dynamic> {
         let mut known = vec!["usd", "days"];
         known.extend(CLUSTER_OPTIONS);
         args::options(&ctx, &options, &known)?;
@@ -265,10 +236,16 @@ pub mod api {
             .map(|v| args::number(&ctx, "days", v))
             .transpose()?;
         let c = lift(&ctx, cluster.flops_for(usd, days))?;
-        let a = lift(&ctx, law.optimal(c))?;
-        let mut m = cost_map(&lift(&ctx, cluster.cost(a.c))?);
-        m.extend(crate::script::convert::record_map(&a));
-        Ok(m)
+        #[derive(serde::Serialize)]
+        struct Plan {
+            #[serde(flatten)]
+            allocation: crate::allocation::Allocation,
+            #[serde(flatten)]
+            cost: crate::hardware::TrainCost,
+        }
+        let allocation = lift(&ctx, law.optimal(c))?;
+        let cost = lift(&ctx, cluster.cost(allocation.c))?;
+        to_script(&ctx, &Plan { allocation, cost })
     }
 
     /// FLOPs in one PF-day: 8.64e19.

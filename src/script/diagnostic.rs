@@ -11,7 +11,9 @@
 
 use rhai::{EvalAltResult, ParseError, Position};
 
-use super::INTERRUPTED;
+use super::{INTERRUPTED, OVER_LIMIT};
+
+const OVER_LIMIT_MESSAGE: &str = "the script exceeded its operation limit (a runaway loop, or native work on very large inputs); raise it with --max-ops N, 0 for none";
 
 /// The innermost error, with the chain of script functions it passed through.
 fn innermost(err: &EvalAltResult) -> (&EvalAltResult, Vec<(String, Position)>) {
@@ -32,8 +34,9 @@ pub fn message(err: &EvalAltResult) -> String {
         EvalAltResult::ErrorTerminated(v, _) if v.to_string() == INTERRUPTED => {
             "interrupted by Ctrl-C".to_string()
         }
-        EvalAltResult::ErrorTooManyOperations(_) => {
-            "the script exceeded its operation limit (a runaway loop?); raise it with --max-ops N, 0 for none".to_string()
+        EvalAltResult::ErrorTooManyOperations(_) => OVER_LIMIT_MESSAGE.to_string(),
+        EvalAltResult::ErrorTerminated(v, _) if v.to_string() == OVER_LIMIT => {
+            OVER_LIMIT_MESSAGE.to_string()
         }
         EvalAltResult::ErrorStackOverflow(_) => {
             "too many nested function calls (runaway recursion?)".to_string()

@@ -2,11 +2,10 @@
 //! `///` comments of the registration modules). `scaling-lab doc` prints it,
 //! `docs/functions.md` stores it, the REPL's `:help NAME` shows one entry.
 
-use rhai::packages::Package;
 use rhai::{Engine, Module, Shared};
 use serde_json::Value;
 
-use super::{allocation, architecture, cost, fit, io, laws, numbers, plot, table};
+use super::DOMAINS;
 
 /// One registered function (or overload) as users call it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +14,9 @@ pub struct FnDoc {
     pub name: String,
     /// How a call looks: `chinchilla_loss(N, D)`, `law.loss(N, D)`, `t[name]`.
     pub call: String,
+    /// Every form of the call that shares this documentation (operators
+    /// registered for many operand kinds); the first is `call`.
+    pub forms: Vec<String>,
     /// Return type, when more specific than "any value".
     pub returns: Option<String>,
     /// The doc comment as Markdown.
@@ -33,6 +35,36 @@ impl FnDoc {
             .replace('\n', " ")
     }
 
+    /// The heading of an entry with several forms: `a + b` (elementwise),
+    /// `exp(x)`.
+    pub fn title(&self) -> String {
+        let operator = !self
+            .name
+            .starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        if operator && self.name.len() <= 2 && self.name != "[]" && self.name != "[]=" {
+            let kinds = if self
+                .forms
+                .iter()
+                .all(|f| f.contains("vector") || f.contains("array") || f.contains("mask"))
+            {
+                "elementwise"
+            } else if self
+                .forms
+                .iter()
+                .any(|f| f.contains("vector") || f.contains("mask"))
+            {
+                "vectors and numbers"
+            } else {
+                "numbers"
+            };
+            return match self.forms.first().map(|f| f.split(' ').count()) {
+                Some(3) => format!("`a {} b` ({kinds})", self.name),
+                _ => format!("`{}x` ({kinds})", self.name),
+            };
+        }
+        format!("`{}`", self.call)
+    }
+
     /// `call -> returns`.
     pub fn signature(&self) -> String {
         match &self.returns {
@@ -44,53 +76,10 @@ impl FnDoc {
 
 /// (section title, one-line description, module) for each domain.
 fn sections() -> Vec<(&'static str, &'static str, Shared<Module>)> {
-    vec![
-        (
-            "Scaling laws",
-            "Chinchilla and Kaplan laws, their inverses, and laws as values.",
-            rhai::exported_module!(laws::api).into(),
-        ),
-        (
-            "Compute-optimal allocation",
-            "How to split a FLOP budget between parameters and tokens.",
-            rhai::exported_module!(allocation::api).into(),
-        ),
-        (
-            "Architecture",
-            "Transformer shapes and parameter counts.",
-            rhai::exported_module!(architecture::api).into(),
-        ),
-        (
-            "Compute and time",
-            "FLOPs, PF-days and wall-clock time.",
-            rhai::exported_module!(cost::api).into(),
-        ),
-        (
-            "Tables",
-            "DataFrame-like tables: columns, rows, selection, export.",
-            rhai::exported_module!(table::api).into(),
-        ),
-        (
-            "Numbers",
-            "Grids, readable numbers, array statistics and self-checks.",
-            rhai::exported_module!(numbers::api).into(),
-        ),
-        (
-            "Fitting",
-            "Fit laws to your own runs: Approach 3 with bootstrap, power laws, IsoFLOP profiles.",
-            rhai::exported_module!(fit::api).into(),
-        ),
-        (
-            "Plots",
-            "Charts and figures: lines, points, contours, log axes; PNG and SVG.",
-            rhai::exported_module!(plot::api).into(),
-        ),
-        (
-            "Files",
-            "JSON and the only file writes a script can make.",
-            rhai::exported_module!(io::api).into(),
-        ),
-    ]
+    DOMAINS
+        .iter()
+        .map(|d| (d.title, d.blurb, (d.module)().into()))
+        .collect()
 }
 
 fn display_param(name: &str, ty: &str) -> String {
@@ -113,6 +102,7 @@ fn clean_type(ty: &str) -> Option<String> {
         .and_then(|s| s.strip_suffix('>'))
         .unwrap_or(t);
     let t = t.trim_start_matches("&mut ").trim_start_matches('&');
+    let t = t.strip_prefix("rhai::").unwrap_or(t);
     let t = match t {
         "" | "()" => return None,
         "str" | "String" | "ImmutableString" => "string",
@@ -122,6 +112,8 @@ fn clean_type(ty: &str) -> Option<String> {
         "Array" => "array",
         "Map" => "map",
         "FnPtr" => "Fn",
+        "Vector" | "crate::vector::Vector" => "vector",
+        "Mask" | "crate::vector::Mask" => "mask",
         "crate::table::Table" => "Table",
         "crate::plot::Chart" => "Chart",
         "crate::plot::Figure" => "Figure",
@@ -130,6 +122,8 @@ fn clean_type(ty: &str) -> Option<String> {
     Some(t.to_string())
 }
 
+/// How a method's receiver is written (`law.loss(..)`): values whose
+/// functions read as methods. Vectors are arguments (`sum(xs)`), as in numpy.
 fn receiver(ty: &str) -> Option<&'static str> {
     match clean_type(ty).as_deref() {
         Some("Law") => Some("law"),
@@ -137,6 +131,15 @@ fn receiver(ty: &str) -> Option<&'static str> {
         Some("Chart") => Some("chart"),
         Some("Figure") => Some("fig"),
         _ => None,
+    }
+}
+
+/// How an indexed value is written (`v[i]`).
+fn indexed(ty: &str) -> &'static str {
+    match clean_type(ty).as_deref() {
+        Some("vector") => "v",
+        Some("mask") => "m",
+        _ => receiver(ty).unwrap_or("x"),
     }
 }
 
@@ -176,14 +179,25 @@ fn entry(f: &Value, section: &'static str) -> Option<FnDoc> {
         .filter(|t| t != "Dynamic");
     let shown: Vec<String> = params.iter().map(|(n, t)| display_param(n, t)).collect();
     let first_receiver = params.first().and_then(|(_, t)| receiver(t));
-    let (name, call) = if let Some(prop) = raw_name.strip_prefix("get$") {
+    let is_operator =
+        !raw_name.starts_with(|c: char| c.is_alphabetic() || c == '_') && !raw_name.contains('$');
+    let kind = |(_, t): &(String, String)| clean_type(t).unwrap_or_else(|| "value".into());
+    let (name, call) = if is_operator && params.len() == 2 {
+        let (a, b) = (kind(&params[0]), kind(&params[1]));
+        (raw_name.to_string(), format!("{a} {raw_name} {b}"))
+    } else if is_operator && params.len() == 1 {
+        (
+            raw_name.to_string(),
+            format!("{raw_name}{}", kind(&params[0])),
+        )
+    } else if let Some(prop) = raw_name.strip_prefix("get$") {
         let r = first_receiver.unwrap_or("x");
         (prop.to_string(), format!("{r}.{prop}"))
     } else if raw_name == "index$get$" {
-        let r = first_receiver.unwrap_or("x");
+        let r = indexed(&params[0].1);
         ("[]".to_string(), format!("{r}[{}]", shown[1..].join(", ")))
     } else if raw_name == "index$set$" {
-        let r = first_receiver.unwrap_or("x");
+        let r = indexed(&params[0].1);
         (
             "[]=".to_string(),
             format!("{r}[{}] = {}", shown[1], shown[2..].join(", ")),
@@ -199,6 +213,7 @@ fn entry(f: &Value, section: &'static str) -> Option<FnDoc> {
     };
     Some(FnDoc {
         name,
+        forms: vec![call.clone()],
         call,
         returns,
         doc,
@@ -221,10 +236,28 @@ pub fn catalog() -> Vec<FnDoc> {
             .into_iter()
             .flatten()
             .filter_map(|f| entry(f, title))
-            .filter(|d| !matches!(d.name.as_str(), "to_string" | "to_debug"))
+            .filter(|d| !matches!(d.name.as_str(), "to_string" | "to_debug" | "debug"))
             .collect();
         fns.sort_by(|a, b| a.name.cmp(&b.name).then(a.call.cmp(&b.call)));
-        out.extend(fns);
+        // Overloads that share one doc comment (an operator or a math
+        // function over every operand kind) are one entry listing its forms.
+        let mut merged: Vec<FnDoc> = Vec::new();
+        for f in fns {
+            match merged
+                .iter_mut()
+                .find(|m| m.name == f.name && m.doc == f.doc)
+            {
+                Some(m) => m.forms.push(f.call),
+                None => merged.push(f),
+            }
+        }
+        for m in &mut merged {
+            // Plain calls (`print(v)`) before method forms (`t.print()`).
+            m.forms
+                .sort_by_key(|f| f.split('(').next().unwrap_or("").contains('.'));
+            m.call = m.forms[0].clone();
+        }
+        out.extend(merged);
     }
     out
 }
@@ -255,8 +288,9 @@ pub fn markdown() -> String {
          `src/script/`). Do not edit by hand: `cargo test` fails when this file is stale;\n\
          regenerate it with `cargo run -q -- doc > docs/functions.md`.\n\n\
          Every numeric argument accepts a float or an integer (`70e9`, `70000000000`);\n\
-         arguments named like `N`, `D`, `C` or `loss` also accept an array and then return\n\
-         an array (or a `Table`, for functions that return a record), computed in Rust.\n\n",
+         arguments named like `N`, `D`, `C` or `loss` also accept a vector (or an array of\n\
+         numbers) and then return a vector (or a `Table`, for functions that return a\n\
+         record), computed in Rust.\n\n",
     );
     for (title, blurb, _) in sections() {
         s.push_str(&format!("- [{title}](#{}) — {blurb}\n", anchor(title)));
@@ -264,7 +298,17 @@ pub fn markdown() -> String {
     for (title, blurb, _) in sections() {
         s.push_str(&format!("\n## {title}\n\n{blurb}\n"));
         for d in docs.iter().filter(|d| d.section == title) {
-            s.push_str(&format!("\n### `{}`\n\n{}\n", d.signature(), d.doc.trim()));
+            if d.forms.len() > 1 {
+                let forms: Vec<String> = d.forms.iter().map(|f| format!("`{f}`")).collect();
+                s.push_str(&format!(
+                    "\n### {}\n\nForms: {}.\n\n{}\n",
+                    d.title(),
+                    forms.join(", "),
+                    d.doc.trim()
+                ));
+            } else {
+                s.push_str(&format!("\n### `{}`\n\n{}\n", d.signature(), d.doc.trim()));
+            }
         }
     }
     s
@@ -284,5 +328,5 @@ fn anchor(title: &str) -> String {
 
 /// The package's module, for callers that build their own engine.
 pub fn package_module() -> Shared<Module> {
-    super::ScalingLabPackage::new().as_shared_module()
+    super::package()
 }

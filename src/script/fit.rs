@@ -1,7 +1,7 @@
 //! Fitting in scripts: read runs, fit a law, single power laws, IsoFLOP profiles.
 
 use rhai::plugin::*;
-use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
+use rhai::{Map, NativeCallContext, FLOAT};
 
 use crate::fit::power::PowerFit;
 use crate::fit::{objective::Penalty, FitOptions, Grid, Run};
@@ -68,10 +68,12 @@ fn fit_options(ctx: &NativeCallContext, o: &Map) -> ScriptResult<FitOptions> {
         "progress",
     ];
     args::options(ctx, o, &known)?;
+    let st = crate::script::state::state(ctx);
     let mut opts = FitOptions {
-        progress: true,
+        budget: st.budget.clone(),
         ..FitOptions::default()
     };
+    let mut progress = true;
     let delta = args::opt_number(ctx, o, "delta", 1e-3)?;
     opts.penalty = match opt_str(ctx, o, "loss_fn", "huber")?.as_str() {
         "huber" => Penalty::Huber(delta),
@@ -130,29 +132,38 @@ fn fit_options(ctx: &NativeCallContext, o: &Map) -> ScriptResult<FitOptions> {
     if let Some(s) = o.get("seed") {
         opts.seed = args::whole(ctx, "seed", s)? as u64;
     }
-    opts.progress = args::opt_flag(ctx, o, "progress", opts.progress)?;
+    progress = args::opt_flag(ctx, o, "progress", progress)?;
+    opts.progress = if progress { st.progress.clone() } else { None };
     Ok(opts)
 }
 
-fn pair(a: (f64, f64)) -> Dynamic {
-    vec![Dynamic::from_float(a.0), Dynamic::from_float(a.1)].into()
+/// A power-law fit as scripts see it.
+#[derive(serde::Serialize)]
+struct PowerView {
+    k: f64,
+    a: f64,
+    a_stderr: f64,
+    a_ci: [f64; 2],
+    k_ci: [f64; 2],
+    r2: f64,
+    n: usize,
 }
 
-pub(crate) fn power_map(f: &PowerFit) -> Map {
-    let mut m = Map::new();
-    m.insert("k".into(), Dynamic::from_float(f.k));
-    m.insert("a".into(), Dynamic::from_float(f.a));
-    m.insert("a_stderr".into(), Dynamic::from_float(f.a_stderr));
-    m.insert("a_ci".into(), pair(f.a_ci));
-    m.insert("k_ci".into(), pair(f.k_ci));
-    m.insert("r2".into(), Dynamic::from_float(f.r2));
-    m.insert("n".into(), Dynamic::from_int(f.n as i64));
-    m
+pub(crate) fn power_view(f: &PowerFit) -> impl serde::Serialize {
+    PowerView {
+        k: f.k,
+        a: f.a,
+        a_stderr: f.a_stderr,
+        a_ci: [f.a_ci.0, f.a_ci.1],
+        k_ci: [f.k_ci.0, f.k_ci.1],
+        r2: f.r2,
+        n: f.n,
+    }
 }
 
 #[export_module]
 pub mod api {
-    use rhai::{Array, Dynamic, Map, NativeCallContext};
+    use rhai::{Dynamic, Map, NativeCallContext};
 
     use crate::fit::{self, power, simulate};
     use crate::laws::Law;
@@ -160,7 +171,8 @@ pub mod api {
     use crate::script::args::{self, fail, lift, ScriptResult};
     use crate::table::{Column, Table};
 
-    use super::{fit_options, power_map, runs_from};
+    use super::{fit_options, power_view, runs_from};
+    use crate::script::convert::to_script;
 
     /// Read a CSV file with a header row into a Table (relative paths are
     /// relative to the current folder). A column whose first cell is a
@@ -172,7 +184,9 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn read_csv(ctx: NativeCallContext, path: &str) -> ScriptResult<Table> {
-        lift(&ctx, Table::read_csv(std::path::Path::new(path)))
+        let st = crate::script::state::state(&ctx);
+        let text = lift(&ctx, st.files.read_to_string(path))?;
+        lift(&ctx, Table::parse_csv(&text).map_err(|e| e.in_file(path)))
     }
 
     /// Fit L(N, D) = E + A/N^alpha + B/D^beta to a table of runs (columns
@@ -209,42 +223,48 @@ pub mod api {
     /// `runs`, `residuals` (log, predicted minus observed), `bootstrap`, and
     /// when bootstrapped `stderr` and `ci95` (maps over E, A, B, alpha, beta).
     #[rhai_fn(get = "fit", pure, return_raw)]
-    pub fn get_fit(ctx: NativeCallContext, law: &mut Law) -> ScriptResult<Map> {
+    pub fn get_fit(ctx: NativeCallContext, law: &mut Law) -> ScriptResult<Dynamic> {
         let Some(r) = law.fit.as_ref() else {
             return Err(fail(
                 &ctx,
                 format!("law '{}' was not fitted (use fit_law)", law.name),
             ));
         };
-        let mut m = Map::new();
-        m.insert("objective".into(), Dynamic::from_float(r.objective));
-        m.insert("starts".into(), Dynamic::from_int(r.starts as i64));
-        m.insert("converged".into(), Dynamic::from_int(r.converged as i64));
-        m.insert("runs".into(), Dynamic::from_int(r.runs as i64));
-        m.insert("bootstrap".into(), Dynamic::from_int(r.bootstrap as i64));
-        m.insert(
-            "residuals".into(),
-            r.residuals
-                .iter()
-                .map(|x| Dynamic::from_float(*x))
-                .collect::<Array>()
-                .into(),
-        );
-        if let Some(iv) = &r.intervals {
-            let names = ["E", "A", "B", "alpha", "beta"];
-            let mut se = Map::new();
-            let mut ci = Map::new();
-            for (n, i) in names.iter().zip(iv) {
-                se.insert((*n).into(), Dynamic::from_float(i.stderr));
-                ci.insert(
-                    (*n).into(),
-                    vec![Dynamic::from_float(i.low), Dynamic::from_float(i.high)].into(),
-                );
-            }
-            m.insert("stderr".into(), se.into());
-            m.insert("ci95".into(), ci.into());
+        type ByName = Option<serde_json::Map<String, serde_json::Value>>;
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            objective: f64,
+            starts: usize,
+            converged: usize,
+            runs: usize,
+            residuals: &'a [f64],
+            bootstrap: usize,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            stderr: ByName,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            ci95: ByName,
         }
-        Ok(m)
+        let names = ["E", "A", "B", "alpha", "beta"];
+        let by_name = |f: &dyn Fn(&crate::fit::Interval) -> serde_json::Value| -> ByName {
+            r.intervals.map(|iv| {
+                names
+                    .iter()
+                    .zip(iv.iter())
+                    .map(|(n, i)| (n.to_string(), f(i)))
+                    .collect()
+            })
+        };
+        let view = View {
+            objective: r.objective,
+            starts: r.starts,
+            converged: r.converged,
+            runs: r.runs,
+            residuals: &r.residuals,
+            bootstrap: r.bootstrap,
+            stderr: by_name(&|i| serde_json::json!(i.stderr)),
+            ci95: by_name(&|i| serde_json::json!([i.low, i.high])),
+        };
+        to_script(&ctx, &view)
     }
 
     /// Fit y = k x^a by least squares in log-log space: `#{k, a, a_stderr,
@@ -254,10 +274,17 @@ pub mod api {
     /// fit_power_law([1e20, 1e21, 1e22], [1e9, 3.16e9, 1e10]).a   // 0.5
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn fit_power_law(ctx: NativeCallContext, xs: Dynamic, ys: Dynamic) -> ScriptResult<Map> {
+    pub fn fit_power_law(
+        ctx: NativeCallContext,
+        xs: Dynamic,
+        ys: Dynamic,
+    ) -> ScriptResult<Dynamic> {
         let xs = args::numbers(&ctx, "xs", &xs)?;
         let ys = args::numbers(&ctx, "ys", &ys)?;
-        Ok(power_map(&lift(&ctx, power::fit_power_law(&xs, &ys))?))
+        to_script(
+            &ctx,
+            &power_view(&lift(&ctx, power::fit_power_law(&xs, &ys))?),
+        )
     }
 
     /// Hoffmann et al. 2022 Approach 2: group runs by budget (column `C`, or
@@ -308,8 +335,8 @@ pub mod api {
         )?;
         let mut m = Map::new();
         m.insert("minima".into(), Dynamic::from(minima));
-        m.insert("N".into(), power_map(&f.n_fit).into());
-        m.insert("D".into(), power_map(&f.d_fit).into());
+        m.insert("N".into(), to_script(&ctx, &power_view(&f.n_fit))?);
+        m.insert("D".into(), to_script(&ctx, &power_view(&f.d_fit))?);
         Ok(m)
     }
 

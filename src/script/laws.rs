@@ -4,11 +4,12 @@ use rhai::plugin::*;
 
 #[export_module]
 pub mod api {
-    use rhai::{Array, Dynamic, Map, NativeCallContext, FLOAT};
+    use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
+    use crate::budget::cost;
     use crate::laws::{hyper, kaplan, Law, Parametric};
     use crate::script::args::{self, fail, lift, map1, map2, map3, ScriptResult};
-    use crate::script::convert::allocation_result;
+    use crate::script::convert::{record_result, to_script};
 
     /// Chinchilla loss L(N, D) = E + A/N^alpha + B/D^beta with the rounded
     /// coefficients of Hoffmann et al. 2022 eq. 10: E = 1.69, A = 406.4,
@@ -167,28 +168,28 @@ pub mod api {
 
     /// The law catalog: an array of maps with `name`, `formula` and
     /// `citation` (loss laws for `law(name)`, then allocation laws).
-    pub fn laws() -> Array {
-        let mut v: Array = Law::catalog()
+    #[rhai_fn(return_raw)]
+    pub fn laws(ctx: NativeCallContext) -> ScriptResult<Dynamic> {
+        #[derive(serde::Serialize)]
+        struct Entry {
+            name: String,
+            formula: String,
+            citation: String,
+        }
+        let mut v: Vec<Entry> = Law::catalog()
             .into_iter()
-            .map(|l| {
-                let mut m = Map::new();
-                m.insert("name".into(), l.name.clone().into());
-                m.insert("formula".into(), l.formula().into());
-                m.insert("citation".into(), l.citation.clone().into());
-                m.into()
+            .map(|l| Entry {
+                formula: l.formula(),
+                name: l.name,
+                citation: l.citation,
             })
             .collect();
-        for a in hyper::ALLOCATION_LAWS {
-            let mut m = Map::new();
-            m.insert("name".into(), a.name.into());
-            m.insert(
-                "formula".into(),
-                format!("N_opt = {} C^{}, D_opt = C / (6 N_opt)", a.k, a.a).into(),
-            );
-            m.insert("citation".into(), a.citation.into());
-            v.push(m.into());
-        }
-        v
+        v.extend(hyper::ALLOCATION_LAWS.iter().map(|a| Entry {
+            name: a.name.into(),
+            formula: format!("N_opt = {} C^{}, D_opt = C / (6 N_opt)", a.k, a.a),
+            citation: a.citation.into(),
+        }));
+        to_script(&ctx, &v)
     }
 
     /// Hoffmann et al. 2022 Approach 1 allocation (Table 2 exponent 0.50,
@@ -198,8 +199,8 @@ pub mod api {
     /// hoffmann_approach1(1.21e20).N   // 0.971e9 (Table 3: 1B)
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn hoffmann_approach1(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Map> {
-        super::allocation_law_map(&ctx, &hyper::APPROACH1, &c)
+    pub fn hoffmann_approach1(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
+        super::allocation_law(&ctx, &hyper::APPROACH1, &c)
     }
 
     /// Hoffmann et al. 2022 Approach 2 allocation (IsoFLOP profiles; Table 2
@@ -209,8 +210,8 @@ pub mod api {
     /// hoffmann_approach2(1.20e20).N   // 0.996e9 (Table A3: 1B)
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn hoffmann_approach2(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Map> {
-        super::allocation_law_map(&ctx, &hyper::APPROACH2, &c)
+    pub fn hoffmann_approach2(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
+        super::allocation_law(&ctx, &hyper::APPROACH2, &c)
     }
 
     /// DeepSeek LLM 2024 (§3.1): optimal peak learning rate 0.3118 C^-0.1250
@@ -275,8 +276,8 @@ pub mod api {
                 "inference_tokens is required (tokens served over the model's life)",
             )
         })?;
-        crate::script::convert::record_result(&ctx, "inference_tokens", inf, |d| {
-            crate::allocation::inference_optimal(&p, target, d)
+        record_result(&ctx, "inference_tokens", inf, cost::SEARCH, |d| {
+            crate::laws::inference_optimal(&p, target, d)
         })
     }
 
@@ -336,7 +337,9 @@ pub mod api {
     ) -> ScriptResult<Dynamic> {
         let dc = *lift(&ctx, law.require_data_constrained())?;
         let u = args::number(&ctx, "U", &u)?;
-        crate::script::convert::record_result(&ctx, "C", &c, |c| dc.optimal_with_unique(c, u))
+        record_result(&ctx, "C", &c, cost::SEARCH * 4, |c| {
+            dc.optimal_with_unique(c, u)
+        })
     }
 
     /// Compute-optimal allocation of C FLOPs under a law: `#{C, N, D, loss}`
@@ -348,7 +351,7 @@ pub mod api {
     #[rhai_fn(name = "optimal", return_raw)]
     pub fn law_optimal(ctx: NativeCallContext, law: &mut Law, c: Dynamic) -> ScriptResult<Dynamic> {
         let law = law.clone();
-        allocation_result(&ctx, "C", &c, |c| law.optimal(c))
+        record_result(&ctx, "C", &c, cost::MATH, |c| law.optimal(c))
     }
 
     /// The budget at which N parameters is compute-optimal under a law: `#{C, N, D, loss}`.
@@ -363,7 +366,7 @@ pub mod api {
         n: Dynamic,
     ) -> ScriptResult<Dynamic> {
         let law = law.clone();
-        allocation_result(&ctx, "N", &n, |n| law.optimal_for_params(n))
+        record_result(&ctx, "N", &n, cost::MATH, |n| law.optimal_for_params(n))
     }
 
     /// The smallest compute budget that reaches a target loss, and its
@@ -379,7 +382,7 @@ pub mod api {
         loss: Dynamic,
     ) -> ScriptResult<Dynamic> {
         let p = *lift(&ctx, law.require_parametric())?;
-        allocation_result(&ctx, "loss", &loss, |l| p.compute_for_loss(l))
+        record_result(&ctx, "loss", &loss, cost::MATH, |l| p.compute_for_loss(l))
     }
 
     /// The law's catalog name.
@@ -401,44 +404,43 @@ pub mod api {
     }
 
     /// The law's coefficients as a map (`E, A, B, alpha, beta` or `Nc, Dc, alpha_n, alpha_d`).
-    #[rhai_fn(get = "coefficients", pure)]
-    pub fn get_coefficients(law: &mut Law) -> Map {
-        let json = serde_json::to_value(law.form).expect("coefficients serialise");
-        let mut m = Map::new();
-        if let serde_json::Value::Object(o) = json {
-            for (k, v) in o {
-                if let Some(x) = v.as_f64() {
-                    m.insert(k.into(), x.into());
-                }
-            }
+    #[rhai_fn(get = "coefficients", pure, return_raw)]
+    pub fn get_coefficients(ctx: NativeCallContext, law: &mut Law) -> ScriptResult<Dynamic> {
+        let mut d = to_script(&ctx, &law.form)?;
+        if let Some(mut m) = d.write_lock::<Map>() {
+            m.remove("form");
         }
-        m
-    }
-
-    /// The law as text: formula and source.
-    #[rhai_fn(name = "to_string", pure)]
-    pub fn law_to_string(law: &mut Law) -> String {
-        law.to_string()
-    }
-
-    /// The law as text: formula and source.
-    #[rhai_fn(name = "to_debug", pure)]
-    pub fn law_to_debug(law: &mut Law) -> String {
-        law.to_string()
+        Ok(d)
     }
 }
 
-/// `#{C, N, D}` of an allocation power law at C FLOPs.
-fn allocation_law_map(
+/// `#{C, N, D}` of an allocation power law at C FLOPs (a Table for a vector of budgets).
+fn allocation_law(
     ctx: &rhai::NativeCallContext,
     law: &crate::laws::hyper::AllocationLaw,
     c: &rhai::Dynamic,
-) -> crate::script::args::ScriptResult<rhai::Map> {
-    let c = crate::script::args::number(ctx, "C", c)?;
-    let (n, d) = crate::script::args::lift(ctx, law.optimal(c))?;
-    let mut m = rhai::Map::new();
-    m.insert("C".into(), rhai::Dynamic::from_float(c));
-    m.insert("N".into(), rhai::Dynamic::from_float(n));
-    m.insert("D".into(), rhai::Dynamic::from_float(d));
-    Ok(m)
+) -> crate::script::args::ScriptResult<rhai::Dynamic> {
+    crate::script::convert::record_result(ctx, "C", c, crate::budget::cost::MATH, |c| {
+        law.optimal(c).map(|(n, d)| PowerAllocation { c, n, d })
+    })
+}
+
+/// What an allocation power law gives: no loss, only the split.
+#[derive(serde::Serialize)]
+struct PowerAllocation {
+    #[serde(rename = "C")]
+    c: f64,
+    #[serde(rename = "N")]
+    n: f64,
+    #[serde(rename = "D")]
+    d: f64,
+}
+
+impl crate::table::Record for PowerAllocation {
+    fn format(field: &str) -> crate::table::NumFormat {
+        match field {
+            "C" => crate::table::NumFormat::Sci(3),
+            _ => crate::table::NumFormat::Si,
+        }
+    }
 }

@@ -1,10 +1,13 @@
 //! The Rhai layer: builds an [`Engine`] with every scaling-lab function
 //! registered, sandboxed and bounded, plus the diagnostics front ends print.
 //!
-//! One registration module per domain (`laws`, `allocation`, `architecture`,
-//! `cost`, `table`, `numbers`, `io`), combined into [`ScalingLabPackage`].
-//! Each registered function's `///` comment is its entry in
-//! `docs/functions.md` (see [`docs`]).
+//! One registration module per domain (`laws`, `allocation`,
+//! `architecture`, `cost`, `vector`, `table`, `numbers`, `fit`, `plot`,
+//! `io`), listed once in [`DOMAINS`], which both the engine ([`package`])
+//! and the reference ([`docs`]) read. Each registered function's `///`
+//! comment is its entry in `docs/functions.md`. How values are shown lives
+//! in [`value`]; what native functions share (budget, files, key orders) in
+//! [`state`].
 
 pub mod allocation;
 pub mod architecture;
@@ -13,37 +16,115 @@ pub mod convert;
 pub mod cost;
 pub mod diagnostic;
 pub mod docs;
+pub mod files;
 pub mod fit;
 pub mod io;
 pub mod laws;
 pub mod numbers;
 pub mod plot;
+pub mod state;
 pub mod table;
 pub mod value;
+pub mod vector;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 
-use rhai::packages::Package;
-use rhai::{def_package, Dynamic, Engine, Map};
+use rhai::{Dynamic, Engine, Module, Shared};
 
+use crate::budget::{Budget, Progress, Stop};
 use crate::laws::Law;
 use crate::table::Table;
+use crate::vector::{Mask, Vector};
+use files::FilePolicy;
+use state::State;
 
-def_package! {
-    /// Every scaling-lab function, one exported module per domain.
-    pub ScalingLabPackage(module) {
-        rhai::combine_with_exported_module!(module, "laws", laws::api);
-        rhai::combine_with_exported_module!(module, "allocation", allocation::api);
-        rhai::combine_with_exported_module!(module, "architecture", architecture::api);
-        rhai::combine_with_exported_module!(module, "cost", cost::api);
-        rhai::combine_with_exported_module!(module, "table", table::api);
-        rhai::combine_with_exported_module!(module, "numbers", numbers::api);
-        rhai::combine_with_exported_module!(module, "plot", plot::api);
-        rhai::combine_with_exported_module!(module, "fit", fit::api);
-        rhai::combine_with_exported_module!(module, "io", io::api);
-    }
+/// One domain of the scripting API: its functions and how the reference
+/// introduces them. The engine and `docs/functions.md` both read [`DOMAINS`].
+pub struct Domain {
+    /// Section title in the reference.
+    pub title: &'static str,
+    /// One line under the title.
+    pub blurb: &'static str,
+    /// The registered functions.
+    pub module: fn() -> Module,
+}
+
+/// Every domain, in the order the reference lists them.
+pub const DOMAINS: &[Domain] = &[
+    Domain {
+        title: "Scaling laws",
+        blurb: "Chinchilla and Kaplan laws, their inverses, and laws as values.",
+        module: || rhai::exported_module!(laws::api),
+    },
+    Domain {
+        title: "Compute-optimal allocation",
+        blurb: "How to split a FLOP budget between parameters and tokens.",
+        module: || rhai::exported_module!(allocation::api),
+    },
+    Domain {
+        title: "Architecture",
+        blurb: "Transformer shapes and parameter counts.",
+        module: || rhai::exported_module!(architecture::api),
+    },
+    Domain {
+        title: "Compute and time",
+        blurb: "FLOPs, PF-days, wall-clock time, hardware and cost.",
+        module: || rhai::exported_module!(cost::api),
+    },
+    Domain {
+        title: "Vectors",
+        blurb: "numpy-style vectors: arithmetic, comparisons and masks, math, reductions, grids.",
+        module: vector::module,
+    },
+    Domain {
+        title: "Tables",
+        blurb: "DataFrame-like tables: columns, rows, filter, sort, rename, concat, export.",
+        module: || rhai::exported_module!(table::api),
+    },
+    Domain {
+        title: "Numbers",
+        blurb: "Readable numbers and self-checks.",
+        module: || rhai::exported_module!(numbers::api),
+    },
+    Domain {
+        title: "Fitting",
+        blurb:
+            "Fit laws to your own runs: Approach 3 with bootstrap, power laws, IsoFLOP profiles.",
+        module: || rhai::exported_module!(fit::api),
+    },
+    Domain {
+        title: "Plots",
+        blurb: "Charts and figures: lines, points, contours, log axes; PNG and SVG.",
+        module: || rhai::exported_module!(plot::api),
+    },
+    Domain {
+        title: "Files",
+        blurb: "JSON, CSV and the only file access a script has.",
+        module: || rhai::exported_module!(io::api),
+    },
+    Domain {
+        title: "Printing",
+        blurb: "How print and string interpolation show values.",
+        module: || rhai::exported_module!(value::printing::api),
+    },
+];
+
+/// Every scaling-lab function in one module, built once per process.
+pub fn package() -> Shared<Module> {
+    static PACKAGE: OnceLock<Shared<Module>> = OnceLock::new();
+    fix_hashing_seed();
+    PACKAGE
+        .get_or_init(|| {
+            let mut m = Module::new();
+            for d in DOMAINS {
+                m.combine_flatten((d.module)());
+            }
+            m.build_index();
+            m.into()
+        })
+        .clone()
 }
 
 /// Bounds on what one evaluation may use. A script that crosses one stops
@@ -84,15 +165,22 @@ impl Default for Limits {
 pub struct EngineConfig {
     /// Resource limits.
     pub limits: Limits,
-    /// Folder that relative paths in `save_*` functions resolve against
-    /// (default: the current folder).
+    /// The folder scripts write into (default: the current folder).
     pub out_dir: Option<PathBuf>,
+    /// Folders scripts may read from (default: none).
+    pub read_dirs: Vec<PathBuf>,
     /// When set to true (e.g. by a Ctrl-C handler), the running evaluation stops.
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// Where long native work (a bootstrap) reports its progress.
+    pub progress: Option<Progress>,
 }
 
 /// Message carried by the error an interrupted evaluation ends with.
 pub const INTERRUPTED: &str = "interrupted";
+
+/// Message carried by the error of an evaluation over its operation limit
+/// (script operations and native work together).
+pub const OVER_LIMIT: &str = "operation limit";
 
 /// A fixed seed for Rhai's function-lookup hashes.
 ///
@@ -111,14 +199,28 @@ pub fn fix_hashing_seed() {
 /// An engine with every scaling-lab function, the custom types, the limits,
 /// and no module loading (scripts cannot read files through `import`).
 pub fn build_engine(config: &EngineConfig) -> Engine {
+    build(config).0
+}
+
+/// [`build_engine`], and the state its native functions share (budget,
+/// file policy, key orders) for the caller that runs it.
+pub fn build(config: &EngineConfig) -> (Engine, Arc<State>) {
     fix_hashing_seed();
     let mut engine = Engine::new();
-    engine.register_global_module(ScalingLabPackage::new().as_shared_module());
+    engine.register_global_module(package());
     engine.register_type_with_name::<Law>("Law");
     engine.register_type_with_name::<Table>("Table");
+    engine.register_type_with_name::<Vector>("vector");
+    engine.register_type_with_name::<Mask>("mask");
     engine.register_type_with_name::<crate::plot::Chart>("Chart");
     engine.register_type_with_name::<crate::plot::Figure>("Figure");
     engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+    // Registered operators (true division, vector arithmetic, checked
+    // floats) must be able to override Rhai's built-in fast paths.
+    engine.set_fast_operators(false);
+    // Map literals are optimised into constants that forget their key
+    // order; the interpreter optimises after recording it.
+    engine.set_optimization_level(rhai::OptimizationLevel::None);
 
     let l = &config.limits;
     engine.set_max_operations(l.max_operations);
@@ -128,19 +230,25 @@ pub fn build_engine(config: &EngineConfig) -> Engine {
     engine.set_max_array_size(l.max_array_size);
     engine.set_max_map_size(l.max_map_size);
 
-    let mut tag = Map::new();
-    let out = config.out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    tag.insert("out_dir".into(), out.display().to_string().into());
-    engine.set_default_tag(Dynamic::from(tag));
-
-    if let Some(flag) = config.interrupt.clone() {
-        engine.on_progress(move |_| {
-            if flag.swap(false, Ordering::SeqCst) {
-                Some(Dynamic::from(INTERRUPTED))
-            } else {
-                None
-            }
-        });
-    }
-    engine
+    let interrupt = config
+        .interrupt
+        .clone()
+        .unwrap_or_else(|| Arc::new(AtomicBool::new(false)));
+    let state = Arc::new(State {
+        budget: Arc::new(Budget::new(l.max_operations, interrupt)),
+        files: FilePolicy::new(
+            config.out_dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+            config.read_dirs.clone(),
+        ),
+        progress: config.progress.clone(),
+        orders: Arc::default(),
+    });
+    engine.set_default_tag(state.clone().into_tag());
+    let budget = state.budget.clone();
+    engine.on_progress(move |ops| match budget.on_script_progress(ops) {
+        None => None,
+        Some(Stop::Interrupted) => Some(Dynamic::from(INTERRUPTED)),
+        Some(Stop::OverBudget) => Some(Dynamic::from(OVER_LIMIT)),
+    });
+    (engine, state)
 }

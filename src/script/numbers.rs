@@ -1,55 +1,15 @@
-//! Numbers in scripts: grids, readable formatting, array statistics, checks.
+//! Numbers in scripts: readable formatting and self-checks. (Grids and
+//! statistics are vector functions: `script::vector`.)
 
 use rhai::plugin::*;
 
 #[export_module]
 pub mod api {
-    use rhai::{Array, Dynamic, NativeCallContext, FLOAT};
+    use rhai::{Dynamic, NativeCallContext, FLOAT};
 
-    use crate::numeric;
     use crate::pyformat;
     use crate::script::args::{self, fail, lift, ScriptResult};
     use crate::units;
-
-    fn to_array(v: Vec<FLOAT>) -> Array {
-        v.into_iter().map(Dynamic::from_float).collect()
-    }
-
-    /// `num` numbers from 10^a to 10^b, evenly spaced in log (numpy `logspace`).
-    ///
-    /// ```rhai
-    /// logspace(6, 11, 50)   // from 1e6 to 1e11, 50 points
-    /// ```
-    #[rhai_fn(return_raw)]
-    pub fn logspace(
-        ctx: NativeCallContext,
-        a: Dynamic,
-        b: Dynamic,
-        num: Dynamic,
-    ) -> ScriptResult<Array> {
-        let a = args::number(&ctx, "a", &a)?;
-        let b = args::number(&ctx, "b", &b)?;
-        let n = args::whole(&ctx, "num", &num)?;
-        Ok(to_array(lift(&ctx, numeric::logspace(a, b, n))?))
-    }
-
-    /// `num` numbers evenly spaced from a to b inclusive (numpy `linspace`).
-    ///
-    /// ```rhai
-    /// linspace(0, 1, 5)   // [0.0, 0.25, 0.5, 0.75, 1.0]
-    /// ```
-    #[rhai_fn(return_raw)]
-    pub fn linspace(
-        ctx: NativeCallContext,
-        a: Dynamic,
-        b: Dynamic,
-        num: Dynamic,
-    ) -> ScriptResult<Array> {
-        let a = args::number(&ctx, "a", &a)?;
-        let b = args::number(&ctx, "b", &b)?;
-        let n = args::whole(&ctx, "num", &num)?;
-        Ok(to_array(lift(&ctx, numeric::linspace(a, b, n))?))
-    }
 
     /// A number with three significant digits and K/M/B/T: `fmt_si(1.4e12)` is `"1.40T"`.
     ///
@@ -93,35 +53,6 @@ pub mod api {
                 ),
             ))
         }
-    }
-
-    /// Sum of an array of numbers.
-    #[rhai_fn(name = "sum", return_raw)]
-    pub fn sum(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
-        Ok(args::array_numbers(&ctx, "xs", &xs)?.iter().sum())
-    }
-
-    /// Mean of an array of numbers.
-    #[rhai_fn(name = "mean", return_raw)]
-    pub fn mean(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
-        let v = args::array_numbers(&ctx, "xs", &xs)?;
-        Ok(v.iter().sum::<FLOAT>() / v.len() as FLOAT)
-    }
-
-    /// Smallest number of an array.
-    #[rhai_fn(name = "min", return_raw)]
-    pub fn min_of(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
-        Ok(args::array_numbers(&ctx, "xs", &xs)?
-            .into_iter()
-            .fold(FLOAT::INFINITY, FLOAT::min))
-    }
-
-    /// Largest number of an array.
-    #[rhai_fn(name = "max", return_raw)]
-    pub fn max_of(ctx: NativeCallContext, xs: Array) -> ScriptResult<FLOAT> {
-        Ok(args::array_numbers(&ctx, "xs", &xs)?
-            .into_iter()
-            .fold(FLOAT::NEG_INFINITY, FLOAT::max))
     }
 
     /// Fail the script unless `actual` is within relative tolerance `rel_tol`

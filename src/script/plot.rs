@@ -7,24 +7,24 @@ use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 use crate::plot::{Chart, Figure, Mark, Rgb, Scale, Series};
 use crate::script::args::{self, fail, lift, ScriptResult};
 
-/// Write a figure to `path` (PNG or SVG by extension) under the output folder.
+/// Write a figure to `path` (PNG or SVG by extension) inside the output folder.
 pub(crate) fn save_figure(
     ctx: &NativeCallContext,
     fig: &Figure,
     path: &str,
 ) -> ScriptResult<String> {
-    let ext = std::path::Path::new(path)
+    let st = crate::script::state::state(ctx);
+    let target = lift(ctx, st.files.writable(path, &["png", "svg"]))?;
+    let is_png = target
         .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
-    let bytes = match ext.as_deref() {
-        Some("png") => lift(ctx, crate::plot::render::to_png(fig))?,
-        Some("svg") => lift(ctx, crate::plot::render::to_svg(fig))?.into_bytes(),
-        _ => return Err(fail(ctx, format!("path '{path}' must end in .png or .svg"))),
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let bytes = if is_png {
+        lift(ctx, crate::plot::render::to_png(fig))?
+    } else {
+        lift(ctx, crate::plot::render::to_svg(fig))?.into_bytes()
     };
-    let p = super::io::resolve(ctx, path, ext.as_deref().unwrap_or(""))?;
-    lift(ctx, crate::output::write_atomic(&p, &bytes))?;
-    Ok(p.display().to_string())
+    lift(ctx, crate::output::write_atomic(&target, &bytes))?;
+    Ok(target.display().to_string())
 }
 
 fn scale(ctx: &NativeCallContext, key: &str, v: &Dynamic) -> ScriptResult<Scale> {

@@ -3,7 +3,6 @@
 
 use super::complete::{catalog, COMMANDS};
 use super::Interpreter;
-use crate::script::value;
 
 /// What a command asks the front end to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,7 +144,7 @@ fn vars(session: &Interpreter) -> Reply {
     let lines: Vec<String> = vars
         .iter()
         .map(|(n, v)| {
-            let text = value::to_text(v).unwrap_or_else(|| "()".into());
+            let text = session.text(v).unwrap_or_else(|| "()".into());
             let first = text.lines().next().unwrap_or("");
             let more = if text.lines().count() > 1 { " ..." } else { "" };
             format!(
@@ -171,7 +170,7 @@ fn load(session: &mut Interpreter, path: &str) -> Reply {
     match result {
         Ok(out) => {
             let mut text = out.printed.join("\n");
-            if let Some(v) = out.text() {
+            if let Some(v) = session.text(&out.value) {
                 if !text.is_empty() {
                     text.push('\n');
                 }

@@ -16,12 +16,14 @@ pub mod syntax;
 pub mod worker;
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use rhai::{Dynamic, Engine, EvalAltResult, Position, Scope, AST};
+use rhai::{ASTNode, Dynamic, Engine, EvalAltResult, Expr, Position, Scope, AST};
 
-use crate::script::{build_engine, diagnostic, value, EngineConfig};
+use crate::script::state::State;
+use crate::script::value::{self, Cx, MimeBundle};
+use crate::script::{build, diagnostic, EngineConfig};
 
 /// A failed evaluation: message, position and a rendered diagnostic.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,20 +59,13 @@ pub struct Outcome {
     pub printed: Vec<String>,
 }
 
-impl Outcome {
-    /// The value as text, as the REPL shows it (`None` for `()`).
-    pub fn text(&self) -> Option<String> {
-        value::to_text(&self.value)
-    }
-}
-
 /// An engine plus the state that persists between evaluations.
 pub struct Interpreter {
     engine: Engine,
+    state: Arc<State>,
     scope: Scope<'static>,
     functions: AST,
     captured: Option<Arc<Mutex<Vec<String>>>>,
-    interrupt: Arc<AtomicBool>,
     inputs: Vec<String>,
     /// Where each script function was defined (source name, input text), so
     /// an error inside a function from an earlier input shows that input's line.
@@ -90,12 +85,8 @@ impl Interpreter {
     }
 
     /// A session with explicit limits and output folder.
-    pub fn with_config(mut config: EngineConfig, capture: bool) -> Interpreter {
-        let interrupt = config
-            .interrupt
-            .get_or_insert_with(|| Arc::new(AtomicBool::new(false)))
-            .clone();
-        let mut engine = build_engine(&config);
+    pub fn with_config(config: EngineConfig, capture: bool) -> Interpreter {
+        let (mut engine, state) = build(&config);
         let captured = capture.then(|| Arc::new(Mutex::new(Vec::new())));
         if let Some(buf) = captured.clone() {
             let dbg = buf.clone();
@@ -104,10 +95,10 @@ impl Interpreter {
         }
         Interpreter {
             engine,
+            state,
             scope: Scope::new(),
             functions: AST::empty(),
             captured,
-            interrupt,
             inputs: Vec::new(),
             fn_sources: Default::default(),
             source_name: "<input>".into(),
@@ -126,7 +117,33 @@ impl Interpreter {
 
     /// The flag that stops the running evaluation when set.
     pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
-        self.interrupt.clone()
+        self.state.budget.interrupt_flag().clone()
+    }
+
+    /// What the engine's native functions share (budget, files, key orders).
+    pub fn state(&self) -> &Arc<State> {
+        &self.state
+    }
+
+    fn cx(&self) -> Cx<'_> {
+        Cx {
+            orders: &self.state.orders,
+        }
+    }
+
+    /// A value as text, as the REPL and `eval` show it (`None` for `()`).
+    pub fn text(&self, v: &Dynamic) -> Option<String> {
+        value::text(v, self.cx())
+    }
+
+    /// A value as JSON.
+    pub fn json(&self, v: &Dynamic) -> serde_json::Value {
+        value::json(v, self.cx())
+    }
+
+    /// A value as a notebook shows it.
+    pub fn bundle(&self, v: &Dynamic) -> MimeBundle {
+        value::bundle(v, self.cx())
     }
 
     /// Variables in scope: (name, value).
@@ -135,6 +152,11 @@ impl Interpreter {
             .iter()
             .map(|(n, _, v)| (n.to_string(), v))
             .collect()
+    }
+
+    /// Define (or replace) a variable, as if by `let name = value;`.
+    pub fn set_variable(&mut self, name: &str, value: Dynamic) {
+        self.scope.set_or_push(name.to_string(), value);
     }
 
     /// Names of functions defined with `fn` so far.
@@ -161,7 +183,7 @@ impl Interpreter {
     /// Evaluate `code` in the session: `let` variables and `fn` definitions persist.
     pub fn run(&mut self, code: &str) -> Result<Outcome, ScriptError> {
         crate::script::fix_hashing_seed();
-        self.interrupt.store(false, Ordering::SeqCst);
+        self.state.budget.reset();
         if let Some(buf) = &self.captured {
             buf.lock().expect("print buffer").clear();
         }
@@ -174,6 +196,10 @@ impl Interpreter {
                 rendered: diagnostic::render_parse(&e, &self.source_name, code),
                 interrupted: false,
             })?;
+        self.record_key_orders(&ast);
+        let ast = self
+            .engine
+            .optimize_ast(&self.scope, ast, rhai::OptimizationLevel::Simple);
         for f in ast.iter_functions() {
             self.fn_sources.insert(
                 f.name.to_string(),
@@ -189,7 +215,7 @@ impl Interpreter {
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &runnable);
-        self.interrupt.store(false, Ordering::SeqCst);
+        self.state.budget.reset();
         let printed = self
             .captured
             .as_ref()
@@ -203,6 +229,18 @@ impl Interpreter {
             }
             Err(e) => Err(self.error(&e, code)),
         }
+    }
+
+    /// Remember the key order of every map literal in `ast` (Rhai's maps
+    /// sort their keys; tables, printing and JSON use the written order).
+    fn record_key_orders(&self, ast: &AST) {
+        ast.walk(&mut |path: &[ASTNode]| {
+            if let Some(ASTNode::Expr(Expr::Map(m, _))) = path.last() {
+                let keys = m.0.iter().map(|(id, _)| id.name.to_string()).collect();
+                self.state.orders.record(keys);
+            }
+            true
+        });
     }
 
     fn error(&self, e: &EvalAltResult, code: &str) -> ScriptError {

@@ -19,7 +19,6 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread::JoinHandle;
 
 use super::{Interpreter, ScriptError};
-use crate::notebook;
 
 /// What one evaluation produced, as data that can cross cells and threads.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,12 +79,13 @@ impl Session {
                 interp.set_source_name("<cell>");
                 for code in req_rx {
                     let reply = interp.run(&code).map(|out| Output {
-                        text: out.text(),
-                        bundle: notebook::bundle(&out.value)
+                        text: interp.text(&out.value),
+                        bundle: interp
+                            .bundle(&out.value)
                             .into_iter()
                             .map(|(m, c)| (m.to_string(), c))
                             .collect(),
-                        json: crate::script::value::to_json(&out.value),
+                        json: interp.json(&out.value),
                         printed: out.printed,
                     });
                     if rep_tx.send(reply).is_err() {

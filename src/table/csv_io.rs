@@ -14,14 +14,7 @@ impl Table {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        Table::parse_csv(&text).map_err(|e| match e {
-            Error::Parse { what, text, reason } => Error::Parse {
-                what,
-                text,
-                reason: format!("{reason} (in {})", path.display()),
-            },
-            other => other,
-        })
+        Table::parse_csv(&text).map_err(|e| e.in_file(&path.display().to_string()))
     }
 
     /// Parse CSV text with a header row (see [`Table::read_csv`]).
@@ -76,7 +69,7 @@ impl Table {
                         }
                     }
                 }
-                Column::Num(v)
+                Column::from(v)
             } else {
                 Column::Text(col)
             };
@@ -93,7 +86,7 @@ mod tests {
     #[test]
     fn parses_numbers_and_text() {
         let t = Table::parse_csv("model,N,loss\nA,1e9,2.5\nB, 2e9 ,2.4\n").unwrap();
-        assert_eq!(t.num_column("N").unwrap(), [1e9, 2e9]);
+        assert_eq!(t.num_column("N").unwrap().as_slice(), [1e9, 2e9]);
         assert!(matches!(t.column("model").unwrap(), Column::Text(_)));
     }
 

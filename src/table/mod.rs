@@ -11,13 +11,14 @@ pub use records::Record;
 use serde::Serialize;
 
 use crate::error::{check, Error, Result};
+use crate::vector::{Mask, Vector};
 
 /// One column's data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Column {
-    /// Numbers.
-    Num(Vec<f64>),
+    /// Numbers, shared with the vectors scripts read out of the table.
+    Num(Vector),
     /// Text.
     Text(Vec<String>),
 }
@@ -41,6 +42,20 @@ impl Column {
             Column::Num(v) => Column::Num(rows.iter().map(|&i| v[i]).collect()),
             Column::Text(v) => Column::Text(rows.iter().map(|&i| v[i].clone()).collect()),
         }
+    }
+
+    /// The kind of column, as messages name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Column::Num(_) => "numeric",
+            Column::Text(_) => "text",
+        }
+    }
+}
+
+impl From<Vec<f64>> for Column {
+    fn from(v: Vec<f64>) -> Column {
+        Column::Num(Vector::new(v))
     }
 }
 
@@ -170,7 +185,7 @@ impl Table {
     }
 
     /// The numeric column called `name`.
-    pub fn num_column(&self, name: &str) -> Result<&[f64]> {
+    pub fn num_column(&self, name: &str) -> Result<&Vector> {
         match self.column(name)? {
             Column::Num(v) => Ok(v),
             Column::Text(_) => Err(Error::InvalidArgument {
@@ -242,18 +257,131 @@ impl Table {
         Ok(r as usize)
     }
 
-    /// The rows at these positions (not labels), keeping their index labels.
+    /// The rows at these positions (not labels; negative counts from the
+    /// end), keeping their index labels.
     pub fn take(&self, rows: &[i64]) -> Result<Table> {
         let rows: Vec<usize> = rows
             .iter()
             .map(|&i| self.row_position(i))
             .collect::<Result<_>>()?;
-        Ok(Table {
+        Ok(self.take_positions(&rows))
+    }
+
+    /// The rows at these in-range positions, labels kept.
+    fn take_positions(&self, rows: &[usize]) -> Table {
+        Table {
             names: self.names.clone(),
-            columns: self.columns.iter().map(|c| c.take(&rows)).collect(),
+            columns: self.columns.iter().map(|c| c.take(rows)).collect(),
             formats: self.formats.clone(),
             index: rows.iter().map(|&r| self.index[r]).collect(),
-        })
+        }
+    }
+
+    /// The rows where `mask` is true, labels kept (pandas `df[mask]`).
+    pub fn filter(&self, mask: &Mask) -> Result<Table> {
+        check::same_length("the table", self.len(), "the mask", mask.len())?;
+        Ok(self.take_positions(&mask.positions()))
+    }
+
+    /// The rows ordered by a column (numbers by value, text
+    /// alphabetically), ties kept in their order, labels kept (pandas
+    /// `sort_values`).
+    pub fn sort(&self, column: &str, descending: bool) -> Result<Table> {
+        let col = self.column(column)?;
+        let cmp = |a: &usize, b: &usize| match col {
+            Column::Num(v) => v[*a].total_cmp(&v[*b]),
+            Column::Text(v) => v[*a].cmp(&v[*b]),
+        };
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        if descending {
+            // Equal keys keep their order, as in pandas' stable sort.
+            order.sort_by(|a, b| cmp(b, a));
+        } else {
+            order.sort_by(cmp);
+        }
+        Ok(self.take_positions(&order))
+    }
+
+    /// The same table with columns renamed, `(old, new)` pairs; formats kept.
+    pub fn rename<S: AsRef<str>>(&self, pairs: &[(S, S)]) -> Result<Table> {
+        let mut t = self.clone();
+        for (old, new) in pairs {
+            let i = self.position(old.as_ref())?;
+            t.names[i] = new.as_ref().to_string();
+        }
+        if let Some(dup) = t
+            .names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| t.names[..*i].contains(n))
+        {
+            return Err(Error::InvalidArgument {
+                arg: "new names".into(),
+                expected: "names not already used by another column",
+                value: format!("'{}' twice", dup.1),
+            });
+        }
+        Ok(t)
+    }
+
+    /// The same table without these columns.
+    pub fn drop<S: AsRef<str>>(&self, names: &[S]) -> Result<Table> {
+        for n in names {
+            self.position(n.as_ref())?;
+        }
+        let keep: Vec<&String> = self
+            .names
+            .iter()
+            .filter(|n| !names.iter().any(|d| d.as_ref() == n.as_str()))
+            .collect();
+        self.select(&keep)
+    }
+
+    /// Tables stacked row-wise (pandas `concat`): every table has the same
+    /// columns, in any order (the first one's order is kept) and of the
+    /// same kind; index labels are kept as they are.
+    pub fn concat(tables: &[Table]) -> Result<Table> {
+        let Some(first) = tables.first() else {
+            return Err(Error::Empty {
+                arg: "tables".into(),
+            });
+        };
+        let mut out = first.clone();
+        for (k, t) in tables.iter().enumerate().skip(1) {
+            let mut same = t.names.len() == first.names.len();
+            same &= first.names.iter().all(|n| t.names.contains(n));
+            if !same {
+                return Err(Error::InvalidArgument {
+                    arg: format!("tables[{k}]"),
+                    expected: "the same columns as tables[0]",
+                    value: format!(
+                        "[{}] against [{}]",
+                        t.names.join(", "),
+                        first.names.join(", ")
+                    ),
+                });
+            }
+            for (i, name) in first.names.iter().enumerate() {
+                let col = t.column(name)?;
+                out.columns[i] = match (&out.columns[i], col) {
+                    (Column::Num(a), Column::Num(b)) => {
+                        Column::Num(a.iter().chain(b.iter()).copied().collect())
+                    }
+                    (Column::Text(a), Column::Text(b)) => {
+                        Column::Text(a.iter().chain(b).cloned().collect())
+                    }
+                    (a, b) => {
+                        return Err(Error::InvalidArgument {
+                            arg: format!("tables[{k}] column '{name}'"),
+                            expected: "the same kind as in tables[0]",
+                            value: format!("{} against {}", b.kind(), a.kind()),
+                        })
+                    }
+                };
+            }
+            out.index.extend_from_slice(&t.index);
+        }
+        Ok(out)
     }
 
     /// The first `n` rows.
@@ -339,7 +467,7 @@ impl Table {
             .iter()
             .map(|&x| f(x))
             .collect::<Result<Vec<_>>>()?;
-        self.set_column(new, Column::Num(values))?;
+        self.set_column(new, Column::from(values))?;
         Ok(self)
     }
 

@@ -1,110 +1,131 @@
-//! Records: small structs of named numbers (an allocation, a duration)
-//! that become a map in scripts and a row in a table.
+//! Records: small structs of named values (an allocation, a duration) that
+//! become a map in scripts and a row in a table.
+//!
+//! Their fields come from `Serialize`, the one conversion every struct
+//! uses (to JSON, to script maps, to table rows); a record type only adds
+//! how its numeric fields print in a table.
+
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{Column, NumFormat, Table};
-use crate::allocation::{Allocation, InferenceOptimal};
-use crate::cost::Duration;
-use crate::laws::ConstrainedRun;
+use crate::error::{Error, Result};
 
-/// A record with named numeric fields, convertible to a map or a table row.
-pub trait Record {
-    /// Field names and values, in display order.
-    fn fields(&self) -> Vec<(&'static str, f64)>;
-    /// How each field prints in a table.
+/// A struct whose fields are numbers or text, convertible to a table row.
+pub trait Record: Serialize {
+    /// How a field prints in a table.
     fn format(_field: &str) -> NumFormat {
         NumFormat::Auto
     }
 }
 
-impl Record for Allocation {
-    fn fields(&self) -> Vec<(&'static str, f64)> {
-        vec![
-            ("C", self.c),
-            ("N", self.n),
-            ("D", self.d),
-            ("loss", self.loss),
-        ]
-    }
-    fn format(field: &str) -> NumFormat {
-        match field {
-            "N" | "D" => NumFormat::Si,
-            "C" => NumFormat::Sci(3),
-            _ => NumFormat::Fixed(4),
-        }
-    }
-}
-
-impl Record for ConstrainedRun {
-    fn fields(&self) -> Vec<(&'static str, f64)> {
-        vec![
-            ("C", self.run.c),
-            ("N", self.run.n),
-            ("D", self.run.d),
-            ("U", self.u),
-            ("epochs", self.epochs),
-            ("N_eff", self.n_eff),
-            ("D_eff", self.d_eff),
-            ("loss", self.run.loss),
-        ]
-    }
-    fn format(field: &str) -> NumFormat {
-        match field {
-            "N" | "D" | "U" | "N_eff" | "D_eff" => NumFormat::Si,
-            "C" => NumFormat::Sci(3),
-            "epochs" => NumFormat::Fixed(2),
-            _ => NumFormat::Fixed(4),
-        }
-    }
-}
-
-impl Record for Duration {
-    fn fields(&self) -> Vec<(&'static str, f64)> {
-        vec![
-            ("days", self.days),
-            ("weeks", self.weeks),
-            ("months", self.months),
-            ("years", self.years),
-        ]
+/// The fields of a record in declaration order (serde_json keeps the order
+/// with its `preserve_order` feature).
+fn fields<R: Serialize>(r: &R) -> Result<serde_json::Map<String, Value>> {
+    match serde_json::to_value(r) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(Error::InvalidArgument {
+            arg: "record".into(),
+            expected: "a struct of named fields",
+            value: other.to_string(),
+        }),
+        Err(e) => Err(Error::InvalidArgument {
+            arg: "record".into(),
+            expected: "a serialisable struct",
+            value: e.to_string(),
+        }),
     }
 }
 
 impl Table {
-    /// Records as a table, one row each, columns in the record's order.
-    pub fn from_records<R: Record>(rows: &[R]) -> Table {
+    /// Records as a table, one row each, columns in the record's field order.
+    pub fn from_records<R: Record>(rows: &[R]) -> Result<Table> {
+        let rows = rows.iter().map(fields).collect::<Result<Vec<_>>>()?;
         let Some(first) = rows.first() else {
-            return Table::new();
+            return Ok(Table::new());
         };
         let mut t = Table::new();
-        for (k, (name, _)) in first.fields().into_iter().enumerate() {
-            let col = Column::Num(rows.iter().map(|r| r.fields()[k].1).collect());
-            t.set_column(name, col).expect("records have equal fields");
-            t.set_format(name, R::format(name)).expect("column exists");
+        for name in first.keys() {
+            let cell = |(r, row): (usize, &serde_json::Map<String, Value>)| {
+                row.get(name)
+                    .cloned()
+                    .ok_or_else(|| Error::InvalidArgument {
+                        arg: format!("row {r}"),
+                        expected: "the same fields as row 0",
+                        value: format!("no '{name}'"),
+                    })
+            };
+            let cells = rows
+                .iter()
+                .enumerate()
+                .map(cell)
+                .collect::<Result<Vec<_>>>()?;
+            let col = if cells.iter().all(Value::is_number) {
+                Column::Num(
+                    cells
+                        .iter()
+                        .map(|v| v.as_f64().unwrap_or(f64::NAN))
+                        .collect(),
+                )
+            } else if cells.iter().all(Value::is_string) {
+                Column::Text(
+                    cells
+                        .iter()
+                        .map(|v| v.as_str().unwrap_or_default().to_string())
+                        .collect(),
+                )
+            } else {
+                return Err(Error::InvalidArgument {
+                    arg: format!("field '{name}'"),
+                    expected: "numbers or text in every row",
+                    value: cells[0].to_string(),
+                });
+            };
+            t.set_column(name.clone(), col)?;
+            t.set_format(name, R::format(name))?;
         }
-        t
+        Ok(t)
     }
 }
 
-impl Record for InferenceOptimal {
-    fn fields(&self) -> Vec<(&'static str, f64)> {
-        vec![
-            ("inference_tokens", self.inference_tokens),
-            ("N", self.n),
-            ("D_train", self.d_train),
-            ("train_flops", self.train_flops),
-            ("inference_flops", self.inference_flops),
-            ("total_flops", self.total_flops),
-            ("chinchilla_N", self.chinchilla_n),
-            ("chinchilla_D", self.chinchilla_d),
-            ("chinchilla_total_flops", self.chinchilla_total_flops),
-            ("saved_fraction", self.saved_fraction),
-            ("loss", self.loss),
-        ]
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Run {
+        name: &'static str,
+        #[serde(rename = "N")]
+        n: f64,
+        loss: f64,
     }
-    fn format(field: &str) -> NumFormat {
-        match field {
-            "N" | "D_train" | "chinchilla_N" | "chinchilla_D" | "inference_tokens" => NumFormat::Si,
-            "saved_fraction" | "loss" => NumFormat::Fixed(4),
-            _ => NumFormat::Sci(3),
+
+    impl Record for Run {
+        fn format(field: &str) -> NumFormat {
+            match field {
+                "N" => NumFormat::Si,
+                _ => NumFormat::Auto,
+            }
         }
+    }
+
+    #[test]
+    fn fields_in_declaration_order_with_formats() {
+        let t = Table::from_records(&[
+            Run {
+                name: "a",
+                n: 1e9,
+                loss: 2.5,
+            },
+            Run {
+                name: "b",
+                n: 7e9,
+                loss: 2.1,
+            },
+        ])
+        .unwrap();
+        assert_eq!(t.names(), ["name", "N", "loss"]);
+        assert_eq!(t.formats()[1], NumFormat::Si);
+        assert_eq!(t.num_column("N").unwrap().as_slice(), [1e9, 7e9]);
     }
 }

@@ -209,8 +209,8 @@ mod tests {
                 "model",
                 Column::Text(vec!["GPT-3".into(), "Chinchilla".into()]),
             ),
-            ("N", Column::Num(vec![175e9, 70e9])),
-            ("loss", Column::Num(vec![2.00237, 1.93665])),
+            ("N", Column::from(vec![175e9, 70e9])),
+            ("loss", Column::from(vec![2.00237, 1.93665])),
         ])
         .unwrap()
     }

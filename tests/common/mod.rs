@@ -3,10 +3,21 @@
 
 use scaling_lab::session::{Interpreter, ScriptError};
 
+/// A capturing session with `NAN`, `INF` and `NEG_INF` defined, the values
+/// a script cannot make itself (arithmetic that would produce them is an
+/// error) but that can reach functions from Rust or a bad file.
+pub fn session() -> Interpreter {
+    let mut s = Interpreter::capturing();
+    s.set_variable("NAN", rhai::Dynamic::from_float(f64::NAN));
+    s.set_variable("INF", rhai::Dynamic::from_float(f64::INFINITY));
+    s.set_variable("NEG_INF", rhai::Dynamic::from_float(f64::NEG_INFINITY));
+    s
+}
+
 /// Evaluate `code` in a fresh capturing session and return its value.
 #[track_caller]
 pub fn eval(code: &str) -> rhai::Dynamic {
-    let mut s = Interpreter::capturing();
+    let mut s = session();
     match s.run(code) {
         Ok(out) => out.value,
         Err(e) => panic!("`{code}` failed:\n{e}"),
@@ -24,7 +35,7 @@ pub fn eval_f64(code: &str) -> f64 {
 /// Evaluate `code`, which must fail, and return the error.
 #[track_caller]
 pub fn eval_err(code: &str) -> ScriptError {
-    let mut s = Interpreter::capturing();
+    let mut s = session();
     match s.run(code) {
         Ok(out) => panic!("`{code}` should fail but gave {:?}", out.value),
         Err(e) => e,

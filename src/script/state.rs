@@ -1,0 +1,111 @@
+//! What a registered function may need from the engine it runs in: the
+//! work budget, where files go, progress reporting, and the order in which
+//! a script wrote the keys of its maps. It travels in the engine's tag, so
+//! plugin functions (which cannot capture anything) reach it through their
+//! call context.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use rhai::{Dynamic, NativeCallContext};
+
+use crate::budget::{Budget, Progress};
+use crate::script::files::FilePolicy;
+
+/// Per-engine state shared by every native call.
+#[derive(Debug)]
+pub struct State {
+    /// Work budget and interrupt flag.
+    pub budget: Arc<Budget>,
+    /// Where scripts may write and read.
+    pub files: FilePolicy,
+    /// Progress reporting for long native work (a front end draws it).
+    pub progress: Option<Progress>,
+    /// Key order of the maps the script wrote.
+    pub orders: Arc<KeyOrders>,
+}
+
+impl State {
+    /// The engine tag carrying this state.
+    pub fn into_tag(self: Arc<Self>) -> Dynamic {
+        Dynamic::from(self)
+    }
+}
+
+/// The state of the engine running `ctx` (an unlimited default for engines
+/// not built by [`crate::script::build_engine`]).
+pub fn state(ctx: &NativeCallContext) -> Arc<State> {
+    ctx.tag()
+        .and_then(|t| t.read_lock::<Arc<State>>().map(|s| s.clone()))
+        .unwrap_or_else(|| {
+            static DEFAULT: OnceLock<Arc<State>> = OnceLock::new();
+            DEFAULT
+                .get_or_init(|| {
+                    Arc::new(State {
+                        budget: Arc::new(Budget::unlimited()),
+                        files: FilePolicy::default(),
+                        progress: None,
+                        orders: Arc::default(),
+                    })
+                })
+                .clone()
+        })
+}
+
+/// The order keys were written in, per set of keys.
+///
+/// Rhai keeps a map's keys sorted, so a table built from rows written as
+/// `#{model: "GPT-3", N: 175e9}` would list `N` first, and an allocation
+/// would print `C, D, N, loss`. The interpreter records the key order of
+/// every map literal it compiles, conversions of Rust structs record their
+/// field order, and tables, printing and JSON ask for it here. The latest
+/// order recorded for a set of keys wins.
+#[derive(Debug, Default)]
+pub struct KeyOrders(RwLock<HashMap<Vec<String>, Vec<String>>>);
+
+impl KeyOrders {
+    /// Remember that these keys were written in this order.
+    pub fn record(&self, ordered: Vec<String>) {
+        if ordered.len() < 2 {
+            return;
+        }
+        let mut sorted = ordered.clone();
+        sorted.sort();
+        if let Ok(mut m) = self.0.write() {
+            m.insert(sorted, ordered);
+        }
+    }
+
+    /// Keys (given in any order) in the order they were written, or sorted
+    /// when no order is known for this set.
+    pub fn order<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let mut sorted: Vec<String> = keys.into_iter().map(str::to_string).collect();
+        sorted.sort();
+        self.0
+            .read()
+            .ok()
+            .and_then(|m| m.get(&sorted).cloned())
+            .unwrap_or(sorted)
+    }
+}
+
+/// Where relative output paths go: the folder in the engine state.
+pub fn out_dir(ctx: &NativeCallContext) -> PathBuf {
+    state(ctx).files.out_dir().to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_order_wins_and_unknown_sets_sort() {
+        let k = KeyOrders::default();
+        assert_eq!(k.order(["N", "D", "C"]), ["C", "D", "N"]);
+        k.record(vec!["C".into(), "N".into(), "D".into()]);
+        assert_eq!(k.order(["D", "N", "C"]), ["C", "N", "D"]);
+        k.record(vec!["N".into(), "D".into(), "C".into()]);
+        assert_eq!(k.order(["C", "D", "N"]), ["N", "D", "C"]);
+    }
+}

@@ -1,0 +1,333 @@
+//! How every script value is shown, in one place.
+//!
+//! Each value type implements [`Show`] in a file of its own (numbers and
+//! text, arrays and maps, vectors and masks, tables, laws, figures) and is
+//! listed once in [`with_show`]. Everything that shows a value goes through
+//! here: `print` (the `to_string` functions this module registers), the
+//! REPL, `eval` and `eval --json`, `to_json` and `save_json`, the notebook
+//! kernel and the evcxr `Session`. A new type is one new file and one line
+//! in that list.
+
+mod collection;
+mod figure;
+mod law;
+mod scalar;
+mod table;
+mod vector;
+
+use base64::Engine as _;
+use rhai::{Array, Dynamic, FnPtr, ImmutableString, Map};
+use serde_json::Value;
+
+use crate::laws::Law;
+use crate::plot::{Chart, Figure};
+use crate::script::state::KeyOrders;
+use crate::table::Table;
+use crate::vector::{Mask, Vector};
+
+pub use scalar::format_float;
+
+/// (MIME type, content) pairs; binary content is base64.
+pub type MimeBundle = Vec<(&'static str, String)>;
+
+/// What showing a value may need from the engine that made it.
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    /// The order the script wrote map keys in.
+    pub orders: &'a KeyOrders,
+}
+
+impl Cx<'_> {
+    /// For values shown outside any engine (keys sorted).
+    pub fn detached() -> Cx<'static> {
+        static EMPTY: std::sync::OnceLock<KeyOrders> = std::sync::OnceLock::new();
+        Cx {
+            orders: EMPTY.get_or_init(KeyOrders::default),
+        }
+    }
+}
+
+/// How one type of value is shown.
+pub trait Show {
+    /// The type's name in messages and `:vars` ("vector", "Table").
+    fn type_name(&self) -> &'static str;
+    /// Text for a terminal: what `print`, the REPL and `eval` show.
+    fn text(&self, cx: Cx) -> String;
+    /// Text on one line, for a value inside a map, an array or a message.
+    fn inline(&self, cx: Cx) -> String {
+        self.text(cx)
+    }
+    /// The value as JSON (for `eval --json`, `to_json`, `save_json`).
+    fn json(&self, cx: Cx) -> Value;
+    /// HTML for notebooks, where richer than text.
+    fn html(&self, _cx: Cx) -> Option<String> {
+        None
+    }
+    /// Markdown (with LaTeX) for notebooks.
+    fn markdown(&self) -> Option<String> {
+        None
+    }
+    /// PNG bytes for notebooks (figures).
+    fn png(&self) -> Option<crate::Result<Vec<u8>>> {
+        None
+    }
+    /// CSV text, for tabular values.
+    fn csv(&self) -> Option<crate::Result<String>> {
+        None
+    }
+}
+
+/// Run `f` on the [`Show`] of `v`; `None` for `()`.
+pub fn with_show<R>(v: &Dynamic, f: impl FnOnce(&dyn Show) -> R) -> Option<R> {
+    if v.is_unit() {
+        return None;
+    }
+    macro_rules! each_type {
+        ($($t:ty),* $(,)?) => {
+            $(
+                if let Some(x) = v.read_lock::<$t>() {
+                    return Some(f(&*x));
+                }
+            )*
+        };
+    }
+    each_type!(
+        Vector,
+        Mask,
+        Table,
+        Law,
+        Figure,
+        Chart,
+        Map,
+        Array,
+        ImmutableString,
+        FnPtr,
+        std::ops::Range<rhai::INT>,
+        std::ops::RangeInclusive<rhai::INT>,
+    );
+    if let Ok(x) = v.as_float() {
+        return Some(f(&x));
+    }
+    if let Ok(x) = v.as_int() {
+        return Some(f(&x));
+    }
+    if let Ok(x) = v.as_bool() {
+        return Some(f(&x));
+    }
+    if let Ok(x) = v.as_char() {
+        return Some(f(&x.to_string()));
+    }
+    Some(f(&scalar::Opaque(v.type_name())))
+}
+
+/// The type's name as users see it.
+pub fn type_name(v: &Dynamic) -> &'static str {
+    with_show(v, |s| s.type_name()).unwrap_or("()")
+}
+
+/// Text for a terminal; `None` for `()`.
+pub fn text(v: &Dynamic, cx: Cx) -> Option<String> {
+    with_show(v, |s| s.text(cx))
+}
+
+/// One-line text (for messages and nested values).
+pub fn inline(v: &Dynamic) -> String {
+    with_show(v, |s| s.inline(Cx::detached())).unwrap_or_else(|| "()".into())
+}
+
+/// One-line text with the engine's key orders.
+pub fn inline_in(v: &Dynamic, cx: Cx) -> String {
+    with_show(v, |s| s.inline(cx)).unwrap_or_else(|| "()".into())
+}
+
+/// JSON (`null` for `()`).
+pub fn json(v: &Dynamic, cx: Cx) -> Value {
+    with_show(v, |s| s.json(cx)).unwrap_or(Value::Null)
+}
+
+/// Pretty-printed JSON text.
+pub fn json_text(v: &Dynamic, cx: Cx) -> String {
+    serde_json::to_string_pretty(&json(v, cx)).unwrap_or_else(|e| format!("\"{e}\""))
+}
+
+/// CSV text of a tabular value, or an error naming what it got.
+pub fn csv(v: &Dynamic) -> crate::Result<String> {
+    with_show(v, |s| s.csv()).flatten().unwrap_or_else(|| {
+        Err(crate::Error::InvalidArgument {
+            arg: "value".into(),
+            expected: "a Table or a vector",
+            value: type_name(v).into(),
+        })
+    })
+}
+
+/// Every form a notebook can show, richest last: plain text always, then
+/// HTML, Markdown and PNG where the type has them.
+pub fn bundle(v: &Dynamic, cx: Cx) -> MimeBundle {
+    with_show(v, |s| {
+        let mut b = vec![("text/plain", s.text(cx))];
+        if let Some(h) = s.html(cx) {
+            b.push(("text/html", h));
+        }
+        if let Some(m) = s.markdown() {
+            b.push(("text/markdown", m));
+        }
+        match s.png() {
+            Some(Ok(png)) => b.push((
+                "image/png",
+                base64::engine::general_purpose::STANDARD.encode(png),
+            )),
+            Some(Err(e)) => b[0].1 = format!("{}\n(cannot draw it: {e})", b[0].1),
+            None => {}
+        }
+        b
+    })
+    .unwrap_or_default()
+}
+
+/// HTML-escape text.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The `to_string` / `to_debug` functions that make `print`, `debug` and
+/// string interpolation show values the same way as the REPL.
+pub mod printing {
+    use rhai::plugin::*;
+    use rhai::NativeCallContext;
+
+    fn shown(ctx: &NativeCallContext, v: &dyn super::Show) -> String {
+        let st = crate::script::state::state(ctx);
+        v.text(super::Cx { orders: &st.orders })
+    }
+
+    #[export_module]
+    pub mod api {
+        use rhai::{Array, Map, NativeCallContext};
+
+        use crate::laws::Law;
+        use crate::plot::{Chart, Figure};
+        use crate::table::Table;
+        use crate::vector::{Mask, Vector};
+
+        use super::shown;
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn map_text(ctx: NativeCallContext, m: &mut Map) -> String {
+            shown(&ctx, m)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn array_text(ctx: NativeCallContext, a: &mut Array) -> String {
+            shown(&ctx, a)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn vector_text(ctx: NativeCallContext, v: &mut Vector) -> String {
+            shown(&ctx, v)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn mask_text(ctx: NativeCallContext, m: &mut Mask) -> String {
+            shown(&ctx, m)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn table_text(ctx: NativeCallContext, t: &mut Table) -> String {
+            shown(&ctx, t)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn law_text(ctx: NativeCallContext, l: &mut Law) -> String {
+            shown(&ctx, l)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn chart_text(ctx: NativeCallContext, c: &mut Chart) -> String {
+            shown(&ctx, c)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn figure_text(ctx: NativeCallContext, f: &mut Figure) -> String {
+            shown(&ctx, f)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

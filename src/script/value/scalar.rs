@@ -1,0 +1,177 @@
+//! Numbers, booleans, text and function pointers.
+
+use rhai::{FnPtr, ImmutableString, FLOAT, INT};
+use serde_json::Value;
+
+use super::{Cx, Show};
+use crate::units::fmt_si;
+
+/// A float with full precision (shortest round-trip digits) and, for large
+/// magnitudes, an SI hint: `3.219e10 (32.2B)`.
+pub fn format_float(x: f64) -> String {
+    let a = x.abs();
+    let body = if x == 0.0 || (1e-4..1e6).contains(&a) {
+        let s = format!("{x}");
+        if x.is_finite() && !s.contains('.') && !s.contains('e') {
+            format!("{s}.0")
+        } else {
+            s
+        }
+    } else {
+        format!("{x:e}")
+    };
+    if x.is_finite() && (1e3..1e15).contains(&a) {
+        format!("{body} ({})", fmt_si(x))
+    } else {
+        body
+    }
+}
+
+/// A float as JSON (`null` for NaN and infinities, which JSON lacks).
+pub fn float_json(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+impl Show for FLOAT {
+    fn type_name(&self) -> &'static str {
+        "float"
+    }
+    fn text(&self, _: Cx) -> String {
+        format_float(*self)
+    }
+    fn json(&self, _: Cx) -> Value {
+        float_json(*self)
+    }
+}
+
+impl Show for INT {
+    fn type_name(&self) -> &'static str {
+        "integer"
+    }
+    fn text(&self, _: Cx) -> String {
+        self.to_string()
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::from(*self)
+    }
+}
+
+impl Show for bool {
+    fn type_name(&self) -> &'static str {
+        "bool"
+    }
+    fn text(&self, _: Cx) -> String {
+        self.to_string()
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+/// Control characters (an ANSI escape in user text) shown as escapes, so
+/// text cannot drive the terminal it is printed to.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+impl Show for ImmutableString {
+    fn type_name(&self) -> &'static str {
+        "string"
+    }
+    fn text(&self, _: Cx) -> String {
+        printable(self)
+    }
+    fn inline(&self, _: Cx) -> String {
+        format!("{:?}", self.as_str())
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl Show for String {
+    fn type_name(&self) -> &'static str {
+        "char"
+    }
+    fn text(&self, _: Cx) -> String {
+        printable(self)
+    }
+    fn inline(&self, _: Cx) -> String {
+        format!("{self:?}")
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl Show for FnPtr {
+    fn type_name(&self) -> &'static str {
+        "function pointer"
+    }
+    fn text(&self, _: Cx) -> String {
+        format!("Fn({})", self.fn_name())
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::String(format!("Fn({})", self.fn_name()))
+    }
+}
+
+/// Any other value: shown by its type name.
+pub struct Opaque(pub &'static str);
+
+impl Show for Opaque {
+    fn type_name(&self) -> &'static str {
+        match self.0.rsplit("::").next().unwrap_or(self.0) {
+            "Range<i64>" => "range",
+            "RangeInclusive<i64>" => "range",
+            "Blob" | "Vec<u8>" => "blob",
+            _ => "value",
+        }
+    }
+    fn text(&self, _: Cx) -> String {
+        format!("<{}>", self.type_name())
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::String(self.text(Cx::detached()))
+    }
+}
+
+impl Show for std::ops::Range<INT> {
+    fn type_name(&self) -> &'static str {
+        "range"
+    }
+    fn text(&self, _: Cx) -> String {
+        format!("{}..{}", self.start, self.end)
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::Array(
+            (self.start..self.end)
+                .take(1 << 20)
+                .map(Value::from)
+                .collect(),
+        )
+    }
+}
+
+impl Show for std::ops::RangeInclusive<INT> {
+    fn type_name(&self) -> &'static str {
+        "range"
+    }
+    fn text(&self, _: Cx) -> String {
+        format!("{}..={}", self.start(), self.end())
+    }
+    fn json(&self, _: Cx) -> Value {
+        Value::Array(self.clone().take(1 << 20).map(Value::from).collect())
+    }
+}
