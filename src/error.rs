@@ -123,13 +123,16 @@ impl Error {
     }
 }
 
-fn format_value(v: f64) -> String {
+/// A number as messages show it: shortest round-trip digits, exponents
+/// where they help (`1e308`, not 309 digits), no trailing `.0`.
+pub fn format_value(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
         if v > 0.0 { "inf" } else { "-inf" }.into()
     } else {
-        format!("{v}")
+        let s = format!("{v:?}");
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
     }
 }
 

@@ -51,6 +51,13 @@ impl Law {
     }
 }
 
+impl crate::vector::Vector {
+    /// evcxr display: like numpy, as text and a one-row HTML table.
+    pub fn evcxr_display(&self) {
+        show_value(Dynamic::from(self.clone()));
+    }
+}
+
 impl Allocation {
     /// evcxr display: the allocation as a one-row table.
     pub fn evcxr_display(&self) {

@@ -88,3 +88,24 @@ fn doc_examples_run_and_their_numbers_hold() {
     }
     assert!(checked >= 15, "only {checked} documented numbers checked");
 }
+
+/// Every ```rhai block of the README runs as written.
+#[test]
+fn readme_examples_run() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut ran = 0;
+    for block in readme.split("```rhai\n").skip(1) {
+        let code = block.split("```").next().unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let config = EngineConfig {
+            out_dir: Some(scratch.path().to_path_buf()),
+            ..EngineConfig::default()
+        };
+        let mut s = Interpreter::with_config(config, true);
+        s.run(code)
+            .unwrap_or_else(|e| panic!("README example failed:\n{code}\n{e}"));
+        ran += 1;
+    }
+    assert!(ran >= 1);
+}

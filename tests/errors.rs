@@ -115,7 +115,7 @@ fn wrong_types_name_the_argument() {
     );
     fails_with(
         "fmt(#{}, \".2f\")",
-        "fmt: value must be a number or a string, got map",
+        "fmt: value must be a number, a vector or a string, got map",
     );
     fails_with("fmt(1.0, \".f\")", "fmt: cannot parse format spec '.f'");
 }

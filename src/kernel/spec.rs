@@ -8,6 +8,11 @@ pub const NAME: &str = "scaling-lab";
 /// Name shown in Jupyter's launcher and kernel menu.
 pub const DISPLAY_NAME: &str = "Rhai (scaling-lab)";
 
+/// The kernel's logos (a falling power law on log-log axes), as Jupyter
+/// wants them: PNG files beside kernel.json.
+const LOGO_32: &[u8] = include_bytes!("logo-32x32.png");
+const LOGO_64: &[u8] = include_bytes!("logo-64x64.png");
+
 /// Where to install.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
@@ -62,10 +67,8 @@ pub fn install(location: &Location) -> Result<PathBuf, String> {
         crate::output::write_atomic(&dir.join(name), bytes).map_err(|e| format!("error: {e}"))
     };
     write("kernel.json", json.as_bytes())?;
-    for size in [32u32, 64] {
-        let png = crate::plot::render::logo_png(size).map_err(|e| format!("error: {e}"))?;
-        write(&format!("logo-{size}x{size}.png"), &png)?;
-    }
+    write("logo-32x32.png", LOGO_32)?;
+    write("logo-64x64.png", LOGO_64)?;
     Ok(dir)
 }
 

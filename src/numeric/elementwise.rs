@@ -9,7 +9,8 @@ use std::mem::MaybeUninit;
 use rayon::prelude::*;
 
 use super::PARALLEL_MIN;
-use crate::error::{check, Error, Result};
+use crate::error::{check, format_value, Error, Result};
+use crate::vector::Vector;
 
 /// Elements per task when an operation is split across threads.
 const CHUNK: usize = 1 << 14;
@@ -82,6 +83,7 @@ impl Binary {
         if r.is_finite() {
             Ok(r)
         } else {
+            let (a, b) = (format_value(a), format_value(b));
             Err(Error::NotFinite(format!(
                 "{} is {}",
                 match self {
@@ -519,8 +521,9 @@ impl Unary {
             Ok(r)
         } else {
             Err(Error::NotFinite(format!(
-                "{}({x}) is {}",
+                "{}({}) is {}",
                 self.name(),
+                format_value(x),
                 describe(r)
             )))
         }
@@ -589,6 +592,56 @@ pub fn clip(x: &[f64], lo: f64, hi: f64) -> Result<Vec<f64>> {
     Ok(x.iter().map(|v| v.clamp(lo, hi)).collect())
 }
 
+/// `a op b` for Rust callers, in `a`'s buffer when nobody else holds it.
+fn vector_op(op: Binary, mut a: Vector, b: Side) -> Result<Vector> {
+    if a.is_unique() {
+        if let Some(buf) = a.unique_mut() {
+            binary_into_left(op, buf, b)?;
+            return Ok(a);
+        }
+    }
+    binary(op, Side::Slice(&a), b).map(Vector::new)
+}
+
+/// numpy-style arithmetic on vectors from Rust: `(v / 1e9)?`, `(&a * &b)?`.
+/// The result is checked like a script's: a non-finite element is an error.
+macro_rules! vector_arithmetic {
+    ($($trait:ident $method:ident $op:expr;)*) => {$(
+        impl std::ops::$trait<f64> for Vector {
+            type Output = Result<Vector>;
+            fn $method(self, b: f64) -> Result<Vector> {
+                vector_op($op, self, Side::Scalar(b))
+            }
+        }
+        impl std::ops::$trait<f64> for &Vector {
+            type Output = Result<Vector>;
+            fn $method(self, b: f64) -> Result<Vector> {
+                binary($op, Side::Slice(self), Side::Scalar(b)).map(Vector::new)
+            }
+        }
+        impl std::ops::$trait<&Vector> for Vector {
+            type Output = Result<Vector>;
+            fn $method(self, b: &Vector) -> Result<Vector> {
+                vector_op($op, self, Side::Slice(b))
+            }
+        }
+        impl std::ops::$trait<&Vector> for &Vector {
+            type Output = Result<Vector>;
+            fn $method(self, b: &Vector) -> Result<Vector> {
+                binary($op, Side::Slice(self), Side::Slice(b)).map(Vector::new)
+            }
+        }
+    )*};
+}
+
+vector_arithmetic! {
+    Add add Binary::Add;
+    Sub sub Binary::Sub;
+    Mul mul Binary::Mul;
+    Div div Binary::Div;
+    Rem rem Binary::Rem;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -647,6 +700,17 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "the left operand and the right operand must have the same length, got 1 and 2"
+        );
+    }
+
+    #[test]
+    fn rust_callers_get_the_same_checked_arithmetic() {
+        let v = Vector::new(vec![1.0, 2.0]);
+        let w = (&v * 2.0).unwrap();
+        assert_eq!(((w + &v).unwrap() / 3.0).unwrap().as_slice(), [1.0, 2.0]);
+        assert_eq!(
+            (v / 0.0).unwrap_err().to_string(),
+            "element 0 of the result would be inf"
         );
     }
 

@@ -472,37 +472,3 @@ fn level_decimals(levels: &[f64]) -> usize {
     }
     d
 }
-
-/// A square logo: a falling power law on log-log axes, in matplotlib blue.
-pub fn logo_png(size: u32) -> Result<Vec<u8>> {
-    let mut rgb = vec![0u8; (size * size * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (size, size)).into_drawing_area();
-        root.fill(&WHITE).map_err(render_err)?;
-        let s = size as i32;
-        let m = s / 8;
-        root.draw(&Rectangle::new(
-            [(m, m), (s - m, s - m)],
-            BLACK.stroke_width(1),
-        ))
-        .map_err(render_err)?;
-        let pts: Vec<(i32, i32)> = (0..=20)
-            .map(|i| {
-                let x = i as f64 / 20.0;
-                // L = 1 + 3 x^-0.7, drawn on [0.05, 1]
-                let y = 1.0 / (1.0 + 3.0 * (x.max(0.05)).powf(-0.7)) * 3.6;
-                (
-                    m + (x * (s - 2 * m) as f64) as i32,
-                    s - m - (y * (s - 2 * m) as f64) as i32,
-                )
-            })
-            .collect();
-        root.draw(&PathElement::new(
-            pts,
-            RGBColor(0x1f, 0x77, 0xb4).stroke_width((size / 16).max(2)),
-        ))
-        .map_err(render_err)?;
-        root.present().map_err(render_err)?;
-    }
-    encode_png(&rgb, size, size)
-}

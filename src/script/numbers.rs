@@ -5,7 +5,7 @@ use rhai::plugin::*;
 
 #[export_module]
 pub mod api {
-    use rhai::{Dynamic, NativeCallContext, FLOAT};
+    use rhai::{Array, Dynamic, NativeCallContext, FLOAT};
 
     use crate::pyformat;
     use crate::script::args::{self, fail, lift, ScriptResult};
@@ -33,26 +33,63 @@ pub mod api {
 
     /// Format a number or text with a Python format spec:
     /// `fmt(3.14e23, ".2e")` is `"3.14e+23"`, `fmt(32.19, ">8.1f")` is `"    32.2"`,
-    /// `fmt("GPT-3", "<20")` pads to 20 characters.
+    /// `fmt("GPT-3", "<20")` pads to 20 characters. A vector gives an array
+    /// of strings, one per element (pandas `s.map("{:.2f}".format)`).
     ///
     /// ```rhai
     /// fmt(1.93069, ".3f")   // "1.931"
+    /// fmt(vector([0.5, 0.25]), ".0%").join(", ")   // "50%, 25%"
     /// ```
     #[rhai_fn(return_raw)]
-    pub fn fmt(ctx: NativeCallContext, value: Dynamic, spec: &str) -> ScriptResult<String> {
+    pub fn fmt(ctx: NativeCallContext, value: Dynamic, spec: &str) -> ScriptResult<Dynamic> {
         if let Some(x) = args::as_number(&value) {
-            lift(&ctx, pyformat::format_number(x, spec))
+            lift(&ctx, pyformat::format_number(x, spec)).map(Dynamic::from)
         } else if value.is_string() {
-            lift(&ctx, pyformat::format_text(&value.to_string(), spec))
+            lift(&ctx, pyformat::format_text(&value.to_string(), spec)).map(Dynamic::from)
+        } else if value.is::<crate::vector::Vector>() || value.is_array() {
+            let v = args::vector(&ctx, "value", &value)?;
+            lift(
+                &ctx,
+                crate::script::state::state(&ctx)
+                    .budget
+                    .charge_elements(v.len(), crate::budget::cost::MATH * 4),
+            )?;
+            v.iter()
+                .map(|x| lift(&ctx, pyformat::format_number(*x, spec)).map(Dynamic::from))
+                .collect::<ScriptResult<Array>>()
+                .map(Dynamic::from)
         } else {
             Err(fail(
                 &ctx,
                 format!(
-                    "value must be a number or a string, got {}",
+                    "value must be a number, a vector or a string, got {}",
                     args::type_name(&value)
                 ),
             ))
         }
+    }
+
+    /// The items of an array (strings, numbers) joined by `sep`, as Python's
+    /// `sep.join(items)`.
+    ///
+    /// ```rhai
+    /// ["a", "b", 3].join(" | ")   // "a | b | 3"
+    /// ```
+    #[rhai_fn(pure)]
+    pub fn join(ctx: NativeCallContext, items: &mut Array, sep: &str) -> String {
+        let st = crate::script::state::state(&ctx);
+        let cx = crate::script::value::Cx { orders: &st.orders };
+        items
+            .iter()
+            .map(|x| {
+                if x.is_string() {
+                    x.to_string()
+                } else {
+                    crate::script::value::inline_in(x, cx)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
     }
 
     /// Fail the script unless `actual` is within relative tolerance `rel_tol`

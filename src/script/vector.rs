@@ -294,7 +294,11 @@ fn register_scalars(m: &mut Module) {
     fn num(op: Binary, a: FLOAT, b: FLOAT) -> ScriptResult<FLOAT> {
         let fail = |msg: String| error_at(&format!("`{}`", op.symbol()), rhai::Position::NONE, msg);
         if matches!(op, Binary::Div | Binary::Rem) && b == 0.0 {
-            return Err(fail(format!("division by zero ({a} {} 0)", op.symbol())));
+            return Err(fail(format!(
+                "division by zero ({} {} 0)",
+                crate::error::format_value(a),
+                op.symbol()
+            )));
         }
         op.checked(a, b).map_err(|e| fail(e.to_string()))
     }

@@ -149,7 +149,7 @@ fn vars(session: &Interpreter) -> Reply {
             let more = if text.lines().count() > 1 { " ..." } else { "" };
             format!(
                 "{n:<width$}  {:<8} {first}{more}",
-                v.type_name().rsplit("::").next().unwrap_or("")
+                crate::script::value::type_name(v)
             )
         })
         .collect();
@@ -227,7 +227,7 @@ mod tests {
         let mut s = Interpreter::capturing();
         s.run("let C = 1e24;").unwrap();
         s.run("fn double(x) { 2 * x }").unwrap();
-        assert!(text(run(&mut s, ":vars")).contains("C  f64      1e24"));
+        assert!(text(run(&mut s, ":vars")).contains("C  float    1e24"));
         let file = dir.path().join("s.rhai");
         let f = file.display().to_string();
         assert_eq!(

@@ -50,15 +50,53 @@ pub fn format_numbers(values: &[f64], format: NumFormat) -> Vec<String> {
         .collect()
 }
 
-fn display_cells(t: &Table) -> Vec<Vec<String>> {
+/// pandas' `display.max_rows`: a longer table shows its first and last
+/// [`END_ROWS`] rows (which also bounds what printing a huge table costs).
+pub const MAX_ROWS: usize = 60;
+/// Rows shown at each end of a long table.
+pub const END_ROWS: usize = 5;
+
+/// Row positions to show, `None` where rows are left out.
+fn shown_rows(t: &Table) -> Vec<Option<usize>> {
+    let n = t.len();
+    if n <= MAX_ROWS {
+        return (0..n).map(Some).collect();
+    }
+    (0..END_ROWS)
+        .map(Some)
+        .chain(std::iter::once(None))
+        .chain((n - END_ROWS..n).map(Some))
+        .collect()
+}
+
+/// Display strings per column for the shown rows ("..." for the gap),
+/// formatted per column so that digits line up.
+fn display_cells(t: &Table, rows: &[Option<usize>]) -> Vec<Vec<String>> {
+    let picked: Vec<usize> = rows.iter().flatten().copied().collect();
     t.columns()
         .iter()
         .zip(t.formats())
-        .map(|(c, f)| match c {
-            Column::Num(v) => format_numbers(v, *f),
-            Column::Text(v) => v.clone(),
+        .map(|(c, f)| {
+            let mut cells = match c {
+                Column::Num(v) => {
+                    let xs: Vec<f64> = picked.iter().map(|&r| v[r]).collect();
+                    format_numbers(&xs, *f)
+                }
+                Column::Text(v) => picked.iter().map(|&r| v[r].clone()).collect(),
+            }
+            .into_iter();
+            rows.iter()
+                .map(|r| match r {
+                    Some(_) => cells.next().unwrap_or_default(),
+                    None => "...".to_string(),
+                })
+                .collect()
         })
         .collect()
+}
+
+fn index_label(t: &Table, r: Option<usize>) -> String {
+    r.map_or("...".to_string(), |r| t.index()[r].to_string())
 }
 
 impl std::fmt::Display for Table {
@@ -72,15 +110,16 @@ pub fn to_text(t: &Table) -> String {
     if t.names().is_empty() {
         return "Empty table".to_string();
     }
-    let cells = display_cells(t);
+    let rows = shown_rows(t);
+    let cells = display_cells(t, &rows);
     let mut table = TextTable::new();
     table.load_preset(NOTHING);
     let mut header = vec![String::new()];
     header.extend(t.names().iter().cloned());
     table.set_header(header);
-    for r in 0..t.len() {
-        let mut row = vec![t.index()[r].to_string()];
-        row.extend(cells.iter().map(|c| c[r].clone()));
+    for (k, r) in rows.iter().enumerate() {
+        let mut row = vec![index_label(t, *r)];
+        row.extend(cells.iter().map(|c| c[k].clone()));
         table.add_row(row);
     }
     for (k, col) in table.column_iter_mut().enumerate() {
@@ -109,6 +148,12 @@ pub fn to_text(t: &Table) -> String {
     let mut s = out.join("\n");
     if t.is_empty() {
         s.push_str("\n(0 rows)");
+    } else if t.len() > MAX_ROWS {
+        s.push_str(&format!(
+            "\n\n[{} rows x {} columns]",
+            t.len(),
+            t.names().len()
+        ));
     }
     s
 }
@@ -123,20 +168,24 @@ fn escape_html(s: &str) -> String {
 /// HTML in the shape of pandas' `DataFrame._repr_html_` (class `dataframe`,
 /// index as row headers, numbers right-aligned).
 pub fn to_html(t: &Table) -> String {
-    let cells = display_cells(t);
+    let rows = shown_rows(t);
+    let cells = display_cells(t, &rows);
     let mut s = String::from("<table class=\"dataframe\" border=\"1\">\n  <thead>\n    <tr style=\"text-align: right;\">\n      <th></th>\n");
     for n in t.names() {
         s.push_str(&format!("      <th>{}</th>\n", escape_html(n)));
     }
     s.push_str("    </tr>\n  </thead>\n  <tbody>\n");
-    for r in 0..t.len() {
-        s.push_str(&format!("    <tr>\n      <th>{}</th>\n", t.index()[r]));
+    for (i, r) in rows.iter().enumerate() {
+        s.push_str(&format!(
+            "    <tr>\n      <th>{}</th>\n",
+            index_label(t, *r)
+        ));
         for (k, c) in cells.iter().enumerate() {
             let align = match t.columns()[k] {
                 Column::Num(_) => " style=\"text-align: right;\"",
                 Column::Text(_) => " style=\"text-align: left;\"",
             };
-            s.push_str(&format!("      <td{align}>{}</td>\n", escape_html(&c[r])));
+            s.push_str(&format!("      <td{align}>{}</td>\n", escape_html(&c[i])));
         }
         s.push_str("    </tr>\n");
     }
@@ -224,6 +273,24 @@ mod tests {
         );
         t.set_format("N", NumFormat::Si).unwrap();
         assert!(to_text(&t).contains("175B"), "{}", to_text(&t));
+    }
+
+    #[test]
+    fn long_tables_show_their_ends_like_pandas() {
+        let t = Table::from_columns([(
+            "x",
+            Column::from((0..100).map(f64::from).collect::<Vec<_>>()),
+        )])
+        .unwrap();
+        let text = to_text(&t);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1 + 11 + 2, "{text}");
+        assert_eq!(lines[6].trim(), "...  ...");
+        assert_eq!(lines[7].trim(), "95   95");
+        assert!(text.ends_with("[100 rows x 1 columns]"));
+        let html = to_html(&t);
+        assert_eq!(html.matches("<tr>").count(), 11);
+        assert!(html.contains("100 rows × 1 columns"));
     }
 
     #[test]
