@@ -44,6 +44,22 @@ impl Record for Allocation {
 }
 
 impl Allocation {
+    /// This allocation when every field is a usable number (sizes finite
+    /// and non-zero, loss finite); otherwise an error blaming the input
+    /// `arg` = `value` that took the law outside its range.
+    pub fn usable(self, arg: &str, value: f64) -> Result<Allocation> {
+        let sizes = [self.c, self.n, self.d];
+        if sizes.iter().all(|x| x.is_finite() && *x > 0.0) && self.loss.is_finite() {
+            Ok(self)
+        } else {
+            Err(crate::error::Error::invalid(
+                arg,
+                "within the range where the law gives finite, non-zero sizes and loss",
+                value,
+            ))
+        }
+    }
+
     /// Tokens per parameter, D/N.
     pub fn tokens_per_param(&self) -> f64 {
         self.d / self.n

@@ -122,6 +122,16 @@ impl Budget {
         self.charge(ns.div_ceil(NS_PER_UNIT))
     }
 
+    /// Whether the work may go on: an error if interrupted or already over
+    /// the limit (nothing is charged).
+    pub fn status(&self) -> Result<()> {
+        self.check_interrupt()?;
+        if self.over() {
+            return Err(Error::OverBudget { limit: self.limit });
+        }
+        Ok(())
+    }
+
     /// Only check the interrupt flag (for loops that charge up front).
     pub fn check_interrupt(&self) -> Result<()> {
         if self.interrupt.load(Ordering::Relaxed) {

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use clap::{Parser, Subcommand};
 
 use crate::budget::Progress;
+use crate::console::out;
 use crate::script::{docs, EngineConfig, Limits};
 use crate::session::Interpreter;
 
@@ -178,6 +179,8 @@ impl SessionArgs {
             read_dirs,
             interrupt: Some(interrupt),
             progress: progress_bar(),
+            print: Some(crate::script::Printer::new(crate::console::out)),
+            output: None,
         })
     }
 }
@@ -191,7 +194,7 @@ fn run(cli: Cli) -> Result<(), String> {
             session,
         }) => eval(&expr, json, &session),
         Some(Command::Doc) => {
-            print!("{}", docs::markdown());
+            out(docs::markdown().trim_end());
             Ok(())
         }
         Some(Command::Repl { session }) => repl(&session),
@@ -199,12 +202,12 @@ fn run(cli: Cli) -> Result<(), String> {
             (Some(f), None) => crate::kernel::run(&f),
             (None, Some(KernelAction::Install(loc))) => {
                 let dir = crate::kernel::spec::install(&loc.location())?;
-                println!("installed kernel '{}' in {}", crate::kernel::spec::NAME, dir.display());
+                out(&format!("installed kernel '{}' in {}", crate::kernel::spec::NAME, dir.display()));
                 Ok(())
             }
             (None, Some(KernelAction::Uninstall(loc))) => {
                 let dir = crate::kernel::spec::uninstall(&loc.location())?;
-                println!("removed {}", dir.display());
+                out(&format!("removed {}", dir.display()));
                 Ok(())
             }
             _ => Err("error: use `scaling-lab kernel --connection-file FILE` (as Jupyter does) or `scaling-lab kernel install`".into()),
@@ -241,15 +244,12 @@ fn run_file(file: &Path, args: &SessionArgs) -> Result<(), String> {
 fn eval(expr: &str, json: bool, args: &SessionArgs) -> Result<(), String> {
     let mut session = Interpreter::with_config(args.config(None, true)?, false);
     session.set_source_name("<eval>");
-    let out = session.run(expr).map_err(|e| e.rendered)?;
+    let value = session.run(expr).map_err(|e| e.rendered)?;
     if json {
-        let v = session.json(&out.value);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("JSON values serialise")
-        );
-    } else if let Some(text) = session.text(&out.value) {
-        println!("{text}");
+        let v = session.json(&value.value);
+        out(&serde_json::to_string_pretty(&v).unwrap_or_else(|e| format!("\"{e}\"")));
+    } else if let Some(text) = session.text(&value.value) {
+        out(&text);
     }
     Ok(())
 }

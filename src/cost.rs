@@ -63,12 +63,26 @@ impl Duration {
 pub fn pf_days_to_time(pf_days: f64, machine_pflops: f64) -> Result<Duration> {
     let pf_days = check::positive("pf_days", pf_days)?;
     let machine = check::positive("machine_pflops", machine_pflops)?;
-    Ok(Duration::from_days(pf_days / machine))
+    days(pf_days / machine, "machine_pflops", machine_pflops)
+}
+
+/// A duration of `days`, or an error blaming the rate when it is not a
+/// usable number of days (a rate so small the time overflows, or so large
+/// it underflows to nothing).
+fn days(days: f64, rate_arg: &str, rate: f64) -> Result<Duration> {
+    if !(days.is_finite() && days > 0.0) {
+        return Err(crate::error::Error::invalid(
+            rate_arg,
+            "a rate that gives a finite, non-zero time",
+            rate,
+        ));
+    }
+    Ok(Duration::from_days(days))
 }
 
 /// Wall-clock time to spend `flops` at `flops_per_second` sustained.
 pub fn flops_to_time(flops: f64, flops_per_second: f64) -> Result<Duration> {
     let flops = check::positive("flops", flops)?;
     let rate = check::positive("flops_per_second", flops_per_second)?;
-    Ok(Duration::from_days(flops / rate / 86_400.0))
+    days(flops / rate / 86_400.0, "flops_per_second", rate)
 }

@@ -130,6 +130,8 @@ pub fn format_value(v: f64) -> String {
         "NaN".into()
     } else if v.is_infinite() {
         if v > 0.0 { "inf" } else { "-inf" }.into()
+    } else if v != 0.0 && !(1e-4..1e6).contains(&v.abs()) {
+        format!("{v:e}")
     } else {
         let s = format!("{v:?}");
         s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
@@ -148,6 +150,24 @@ pub mod check {
         } else {
             Err(Error::invalid(arg, "a positive finite number", v))
         }
+    }
+
+    /// `v` must be finite, > 0 and at most `max` (a bound on absurd sizes
+    /// that would otherwise overflow or take forever further on).
+    pub fn positive_at_most(arg: &str, v: f64, max: f64) -> Result<f64> {
+        let v = positive(arg, v)?;
+        if v > max {
+            return Err(Error::InvalidArgument {
+                arg: arg.into(),
+                expected: "a positive number within its limit",
+                value: format!(
+                    "{} (the limit is {})",
+                    super::format_value(v),
+                    super::format_value(max)
+                ),
+            });
+        }
+        Ok(v)
     }
 
     /// `v` must be finite and >= 0.

@@ -168,8 +168,10 @@ impl Cluster {
         usd_per_hour: Option<f64>,
         watts: Option<f64>,
     ) -> Result<Cluster> {
-        check::positive("peak_flops", peak)?;
-        check::positive("count", count)?;
+        // A bound on each input keeps every product below f64's range, so
+        // a typo (count 1e308) is an error, not a run of 0 days for $0.
+        check::positive_at_most("peak_flops", peak, 1e22)?;
+        check::positive_at_most("count", count, 1e8)?;
         if !(mfu.is_finite() && mfu > 0.0 && mfu <= 1.0) {
             return Err(Error::invalid(
                 "mfu",
@@ -179,9 +181,12 @@ impl Cluster {
         }
         if let Some(p) = usd_per_hour {
             check::non_negative("usd_per_hour", p)?;
+            if p > 1e6 {
+                check::positive_at_most("usd_per_hour", p, 1e6)?;
+            }
         }
         if let Some(w) = watts {
-            check::positive("watts", w)?;
+            check::positive_at_most("watts", w, 1e7)?;
         }
         Ok(Cluster {
             peak,
@@ -200,6 +205,13 @@ impl Cluster {
     /// What `flops` of training costs on this cluster.
     pub fn cost(&self, flops: f64) -> Result<TrainCost> {
         let flops = check::positive("flops", flops)?;
+        if flops / self.sustained() / 3600.0 < 1e-12 {
+            return Err(Error::invalid(
+                "flops",
+                "large enough to take a measurable time on this cluster",
+                flops,
+            ));
+        }
         let seconds = flops / self.sustained();
         let hours = seconds / 3600.0;
         let acc_hours = hours * self.count;
@@ -224,9 +236,9 @@ impl Cluster {
                     value: "missing".into(),
                 })?;
                 check::positive("usd_per_hour", price)?;
-                check::positive("usd", u)? / (price * self.count) * 3600.0
+                check::positive_at_most("usd", u, 1e15)? / (price * self.count) * 3600.0
             }
-            (None, Some(d)) => check::positive("days", d)? * 86_400.0,
+            (None, Some(d)) => check::positive_at_most("days", d, 1e6)? * 86_400.0,
             _ => {
                 return Err(Error::InvalidArgument {
                     arg: "budget".into(),

@@ -27,6 +27,8 @@ pub mod architecture;
 pub mod budget;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
+pub mod console;
 pub mod cost;
 pub mod error;
 pub mod fit;

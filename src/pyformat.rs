@@ -8,6 +8,25 @@
 
 use crate::error::{Error, Result};
 
+/// Text with its control characters (an ANSI escape in a file's cell)
+/// shown as escapes, so printed data cannot drive the terminal. Newlines
+/// and tabs stay.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 #[derive(Debug, Default, Clone, PartialEq)]
 struct Spec {
     fill: Option<char>,

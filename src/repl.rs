@@ -152,7 +152,7 @@ fn evaluate(session: &Arc<Mutex<Interpreter>>, input: &str, colour: bool) -> Res
         return match commands::run(&mut s, input) {
             Reply::Text(t) => {
                 if !t.is_empty() {
-                    println!("{t}");
+                    crate::console::out(&t);
                 }
                 Ok(true)
             }
@@ -166,7 +166,7 @@ fn evaluate(session: &Arc<Mutex<Interpreter>>, input: &str, colour: bool) -> Res
     match s.run(input) {
         Ok(out) => {
             if let Some(text) = s.text(&out.value) {
-                println!("{text}");
+                crate::console::out(&text);
             }
             Ok(true)
         }
@@ -238,10 +238,10 @@ fn interactive(session: Arc<Mutex<Interpreter>>) -> i32 {
     if let Some(p) = &history {
         let _ = editor.load_history(p);
     }
-    println!(
+    crate::console::out(&format!(
         "scaling-lab {} (Rhai). :help for help, Tab to complete, Ctrl-D to quit.",
         env!("CARGO_PKG_VERSION")
-    );
+    ));
     loop {
         match editor.readline(PROMPT) {
             Ok(line) => {

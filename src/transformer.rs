@@ -99,19 +99,21 @@ impl Transformer {
 
     /// Check the shape.
     pub fn validate(&self) -> Result<()> {
-        for (name, v) in [
-            ("d_model", self.d_model),
-            ("n_layer", self.n_layer),
-            ("n_heads", self.n_heads),
-            ("n_kv_heads", self.n_kv_heads),
-            ("head_dim", self.head_dim),
-            ("d_ff", self.d_ff),
-            ("vocab", self.vocab),
-            ("seq_len", self.seq_len),
-            ("n_experts", self.n_experts),
-            ("top_k", self.top_k),
+        // Generous bounds (100T-parameter sweeps use d_model 8e4, 806
+        // layers): past them a count is a typo, and its arithmetic overflows.
+        for (name, v, max) in [
+            ("d_model", self.d_model, 1e7),
+            ("n_layer", self.n_layer, 1e6),
+            ("n_heads", self.n_heads, 1e6),
+            ("n_kv_heads", self.n_kv_heads, 1e6),
+            ("head_dim", self.head_dim, 1e6),
+            ("d_ff", self.d_ff, 1e9),
+            ("vocab", self.vocab, 1e9),
+            ("seq_len", self.seq_len, 1e10),
+            ("n_experts", self.n_experts, 1e6),
+            ("top_k", self.top_k, 1e6),
         ] {
-            check::positive(name, v)?;
+            check::positive_at_most(name, v, max)?;
         }
         if self.n_kv_heads > self.n_heads {
             return Err(Error::InvalidArgument {

@@ -158,3 +158,67 @@ fn doc_prints_the_reference() {
         ))
         .stdout(predicate::str::contains("### `find_optimal_allocation(C)`"));
 }
+
+#[test]
+fn a_closed_stdout_ends_the_process_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("scaling-lab"))
+        .args(["eval", "for i in 0..200000 { print(i) }"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "0\n");
+    // The reader is gone (like `| head -1`): the next writes fail.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn reads_need_an_allowed_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let csv = data.path().join("runs.csv");
+    std::fs::write(&csv, "N,D,loss\n1e9,2e10,2.5\n").unwrap();
+    let script_dir = tempfile::tempdir().unwrap();
+    let script = script_dir.path().join("read.rhai");
+    std::fs::write(
+        &script,
+        format!(
+            "\u{feff}print(read_csv({:?}).len());",
+            csv.display().to_string()
+        ),
+    )
+    .unwrap();
+    bin().args(["run"]).arg(&script).assert().code(1).stderr(
+        predicate::str::contains("outside the folders scripts may read")
+            .and(predicate::str::contains("--allow-read DIR")),
+    );
+    bin()
+        .args(["run"])
+        .arg(&script)
+        .arg("--allow-read")
+        .arg(data.path())
+        .assert()
+        .success()
+        .stdout("1\n");
+    // The script's own folder is readable without a flag.
+    let beside = script_dir.path().join("runs.csv");
+    std::fs::copy(&csv, &beside).unwrap();
+    std::fs::write(
+        &script,
+        format!("print(read_csv({:?}).len());", beside.display().to_string()),
+    )
+    .unwrap();
+    bin()
+        .args(["run"])
+        .arg(&script)
+        .assert()
+        .success()
+        .stdout("1\n");
+}

@@ -150,7 +150,7 @@ fn unknown_names_list_the_known_ones() {
         "arch_sweep().row(25)",
         "row must be a row number within the table, got 25 (the table has 25 rows)",
     );
-    fails_with("no_such_function(1)", "no function no_such_function (i64)");
+    fails_with("no_such_function(1)", "no function 'no_such_function'");
 }
 
 #[test]

@@ -96,7 +96,7 @@ fn a_perturbed_start_finds_the_same_optimum() {
         p.alpha * 1.3,
         p.beta * 0.7,
     ];
-    let again = optimize::local(&obj, start);
+    let again = optimize::local(&obj, start, &scaling_lab::budget::Budget::unlimited());
     assert!(again.converged);
     assert!(
         (again.cost / fit.report.objective - 1.0).abs() < 1e-6,

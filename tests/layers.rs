@@ -25,7 +25,7 @@ const LEVELS: &[&[&str]] = &[
     &["script"],
     // Front ends.
     &["session", "notebook"],
-    &["repl", "kernel"],
+    &["repl", "kernel", "console"],
     &["cli"],
 ];
 

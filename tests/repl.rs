@@ -169,7 +169,7 @@ fn piped_stdin_runs_line_by_line() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "2\n");
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("no function nope") && !err.contains('\x1b'),
+        err.contains("no function 'nope'") && !err.contains('\x1b'),
         "{err}"
     );
 }

@@ -247,7 +247,11 @@ fn arrays_stay_lists_with_each_other() {
     let v = eval("[1, 2] + [3]").into_array().unwrap();
     assert_eq!(v.len(), 3, "two arrays join, as Rhai and Python lists do");
     let e = eval_err("[1, 2] - [1, 1]");
-    assert!(e.message.contains("no function"), "{}", e.message);
+    assert!(
+        e.message.contains("-: no form takes (array, array)"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]

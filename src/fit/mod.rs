@@ -101,7 +101,53 @@ impl Grid {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Starts, counted without overflowing (a grid of 3000 values per axis
+    /// has 2.4e17 of them).
+    pub fn size(&self) -> f64 {
+        [&self.a, &self.b, &self.e, &self.alpha, &self.beta]
+            .iter()
+            .map(|v| v.len() as f64)
+            .product()
+    }
+
+    /// Every axis non-empty, every value finite and in a range where the
+    /// law's terms stay finite, at most [`MAX_STARTS`] starts.
+    pub fn check(&self) -> Result<()> {
+        let axes: [(&str, &Vec<f64>, f64, f64); 5] = [
+            ("grid.a", &self.a, -100.0, 100.0),
+            ("grid.b", &self.b, -100.0, 100.0),
+            ("grid.e", &self.e, -20.0, 20.0),
+            ("grid.alpha", &self.alpha, 0.0, 20.0),
+            ("grid.beta", &self.beta, 0.0, 20.0),
+        ];
+        for (name, values, lo, hi) in axes {
+            if values.is_empty() {
+                return Err(Error::Empty { arg: name.into() });
+            }
+            for (i, v) in values.iter().enumerate() {
+                if !(v.is_finite() && (lo..=hi).contains(v)) {
+                    return Err(Error::InvalidArgument {
+                        arg: format!("{name}[{i}]"),
+                        expected: "a finite starting value in its range (a, b in -100..100; e in -20..20; alpha, beta in 0..20)",
+                        value: crate::error::format_value(*v),
+                    });
+                }
+            }
+        }
+        if self.size() > MAX_STARTS as f64 {
+            return Err(Error::TooLarge {
+                what: "the grid of starts".into(),
+                size: self.size(),
+                limit: MAX_STARTS,
+            });
+        }
+        Ok(())
+    }
 }
+
+/// The most starting points a fit may have (each costs about 0.1 ms).
+pub const MAX_STARTS: usize = 1_000_000;
 
 /// Coefficients to hold fixed during the fit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -258,8 +304,8 @@ fn to_params(t: &[f64; 5]) -> Parametric {
 
 fn check_penalty(p: Penalty) -> Result<()> {
     match p {
-        Penalty::Huber(d) => check::positive("delta", d).map(|_| ()),
-        Penalty::Asymmetric(k) => check::positive("over", k).map(|_| ()),
+        Penalty::Huber(d) => check::positive_at_most("delta", d, 10.0).map(|_| ()),
+        Penalty::Asymmetric(k) => check::positive_at_most("over", k, 1e6).map(|_| ()),
         Penalty::Squared => Ok(()),
     }
 }
@@ -267,13 +313,11 @@ fn check_penalty(p: Penalty) -> Result<()> {
 /// Fit L(N, D) = E + A/N^alpha + B/D^beta to `runs`.
 pub fn fit_law(runs: &[Run], opts: &FitOptions) -> Result<Fit> {
     check_penalty(opts.penalty)?;
-    if opts.grid.is_empty() {
-        return Err(Error::Empty { arg: "grid".into() });
-    }
+    opts.grid.check()?;
     let data = prepare(runs)?;
     let obj = objective_for(&data, opts)?;
     let starts: Vec<Vec<f64>> = opts.grid.points().iter().map(|t| obj.free_of(t)).collect();
-    let (best, converged) = optimize::multistart(&obj, &starts);
+    let (best, converged) = optimize::multistart(&obj, &starts, &opts.budget)?;
     let theta = obj.full(&best.params);
     let params = to_params(&theta);
     if ![params.a, params.b, params.e, params.alpha, params.beta]
@@ -332,7 +376,7 @@ fn bootstrap(
                     data: &data,
                     ..full.clone()
                 };
-                let local = optimize::local(&obj, best.to_vec());
+                let local = optimize::local(&obj, best.to_vec(), &opts.budget);
                 let p = to_params(&obj.full(&local.params));
                 [p.e, p.a, p.b, p.alpha, p.beta]
             });
@@ -348,6 +392,7 @@ fn bootstrap(
         .flatten()
         .filter(|p| p.iter().all(|v| v.is_finite()))
         .collect();
+    opts.budget.status()?;
     if fits.len() < 2 {
         return Err(Error::NotFinite(
             "the bootstrap produced fewer than 2 usable refits (too few distinct runs?)".into(),

@@ -7,6 +7,7 @@ use argmin::solver::quasinewton::LBFGS;
 use rayon::prelude::*;
 
 use super::objective::Objective;
+use crate::budget::Budget;
 
 /// Iterations allowed per start. L-BFGS on five parameters converges in
 /// tens of iterations from good starts; poor starts that wander are cut off
@@ -19,21 +20,29 @@ pub const MAX_ITERS: u64 = 1000;
 struct Problem<'a> {
     objective: &'a Objective<'a>,
     last: std::cell::RefCell<Option<Evaluation>>,
+    budget: &'a Budget,
 }
 
 /// A point, the objective there and its gradient.
 type Evaluation = (Vec<f64>, f64, Vec<f64>);
 
 impl Problem<'_> {
-    fn eval(&self, p: &[f64]) -> (f64, Vec<f64>) {
+    /// The objective at `p`, charged to the budget: an error (which stops
+    /// the solver) once the fit is interrupted or over its limit.
+    fn eval(&self, p: &[f64]) -> Result<(f64, Vec<f64>), argmin::core::Error> {
         if let Some((q, f, g)) = self.last.borrow().as_ref() {
             if q.as_slice() == p {
-                return (*f, g.clone());
+                return Ok((*f, g.clone()));
             }
         }
+        // One evaluation costs about 6 ns per run (1.5 us for 252 runs) plus
+        // about 0.5 us of solver bookkeeping whatever the data.
+        self.budget
+            .charge_elements(1, 6 * self.objective.data.len() as u64 + 500)
+            .map_err(|e| argmin::core::Error::msg(e.to_string()))?;
         let (f, g) = self.objective.eval(p);
         *self.last.borrow_mut() = Some((p.to_vec(), f, g.clone()));
-        (f, g)
+        Ok((f, g))
     }
 }
 
@@ -41,7 +50,7 @@ impl CostFunction for Problem<'_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, p: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(self.eval(p).0)
+        Ok(self.eval(p)?.0)
     }
 }
 
@@ -49,7 +58,7 @@ impl Gradient for Problem<'_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.eval(p).1)
+        Ok(self.eval(p)?.1)
     }
 }
 
@@ -64,9 +73,9 @@ pub struct Local {
     pub converged: bool,
 }
 
-/// Run L-BFGS from `start`. Never panics: a failed run reports `converged: false`
-/// and the start itself.
-pub fn local(obj: &Objective, start: Vec<f64>) -> Local {
+/// Run L-BFGS from `start`. Never panics: a failed run (or one stopped by
+/// the budget) reports `converged: false` and the start itself.
+pub fn local(obj: &Objective, start: Vec<f64>, budget: &Budget) -> Local {
     let fallback = || Local {
         cost: obj.eval(&start).0,
         params: start.clone(),
@@ -82,6 +91,7 @@ pub fn local(obj: &Objective, start: Vec<f64>) -> Local {
     let problem = Problem {
         objective: obj,
         last: Default::default(),
+        budget,
     };
     let run = Executor::new(problem, solver)
         .configure(|state| state.param(start.clone()).max_iters(MAX_ITERS))
@@ -107,13 +117,23 @@ pub fn local(obj: &Objective, start: Vec<f64>) -> Local {
 }
 
 /// Every start in parallel; the best result and how many starts converged.
-pub fn multistart(obj: &Objective, starts: &[Vec<f64>]) -> (Local, usize) {
-    let results: Vec<Local> = starts.par_iter().map(|s| local(obj, s.clone())).collect();
+/// Stops early (and says so) when the budget runs out or is interrupted.
+pub fn multistart(
+    obj: &Objective,
+    starts: &[Vec<f64>],
+    budget: &Budget,
+) -> crate::Result<(Local, usize)> {
+    let results: Vec<Local> = starts
+        .par_iter()
+        .filter(|_| budget.status().is_ok())
+        .map(|s| local(obj, s.clone(), budget))
+        .collect();
+    budget.status()?;
     let converged = results.iter().filter(|r| r.converged).count();
     let best = results
         .into_iter()
         .filter(|r| r.cost.is_finite())
         .min_by(|a, b| a.cost.total_cmp(&b.cost))
-        .unwrap_or_else(|| local(obj, starts[0].clone()));
-    (best, converged)
+        .unwrap_or_else(|| local(obj, starts[0].clone(), budget));
+    Ok((best, converged))
 }

@@ -34,8 +34,17 @@ pub fn isoflop_runs(
             per_budget as f64,
         ));
     }
-    let spread = check::positive("spread", spread)?;
+    // Six decades either side and 100% log-noise are already far past any
+    // real IsoFLOP design; beyond them sizes and losses leave f64's range.
+    let spread = check::positive_at_most("spread", spread, 6.0)?;
     let noise = check::non_negative("noise", noise)?;
+    if noise > 1.0 {
+        return Err(Error::invalid(
+            "noise",
+            "at most 1 (the standard deviation of log loss)",
+            noise,
+        ));
+    }
     let normal = Normal::new(0.0, 1.0).expect("unit normal");
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut runs = Vec::with_capacity(budgets.len() * per_budget);

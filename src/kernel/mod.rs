@@ -5,19 +5,30 @@
 //! (pure-Rust ZeroMQ via `zeromq`, HMAC-SHA256 via `ring`; no system libzmq)
 //! and the message types from `jupyter-protocol`. A message whose signature
 //! does not verify is refused by the connection's `read` and logged here,
-//! never executed. The interpreter lives on its own thread, so the control
-//! channel (interrupt, shutdown) is served while a cell runs.
+//! never executed.
+//!
+//! Laid out as evcxr's kernel is: [`Kernel`] has one handler per message
+//! kind on the shell channel, the control channel (interrupt, shutdown) is
+//! served by its own task while a cell runs, and the interpreter lives on
+//! its own thread ([`worker`]) whose output is streamed to iopub as it
+//! happens. The kernel exits when the process that started it dies (as
+//! ipykernel does, watching its parent).
 
+pub mod history;
 pub mod spec;
+mod wire;
+pub mod worker;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use jupyter_protocol::{
-    CodeMirrorMode, CommInfoReply, CompleteReply, ConnectionInfo, ExecuteInput, ExecuteReply,
-    ExecuteResult, ExecutionCount, HistoryReply, InspectReply, InterruptReply, IsCompleteReply,
-    IsCompleteReplyStatus, JupyterMessage, JupyterMessageContent, KernelInfoReply, LanguageInfo,
-    Media, MediaType, ReplyError, ReplyStatus, ShutdownReply, Status, StreamContent,
+    ClearOutput, CodeMirrorMode, CommInfoReply, CompleteReply, CompleteRequest, ConnectionInfo,
+    DisplayData, ExecuteInput, ExecuteReply, ExecuteRequest, ExecuteResult, ExecutionCount,
+    HistoryEntry, HistoryReply, HistoryRequest, InspectReply, InspectRequest, InterruptReply,
+    IsCompleteReply, IsCompleteReplyStatus, IsCompleteRequest, JupyterMessage,
+    JupyterMessageContent, KernelInfoReply, LanguageInfo, Media, MediaType, Payload, ReplyError,
+    ReplyStatus, ShutdownReply, Status, StreamContent,
 };
 use jupyter_zmq_client::{
     create_kernel_control_connection, create_kernel_heartbeat_connection,
@@ -25,22 +36,14 @@ use jupyter_zmq_client::{
 };
 use tokio::sync::{mpsc, oneshot, Mutex};
 
+use crate::script::value::MimeBundle;
 use crate::session::complete;
 use crate::session::syntax::{self, Completeness};
-use crate::session::Interpreter;
+use history::History;
+use worker::{CellResult, Event, Job, Worker};
 
-type Bundle = Vec<(&'static str, String)>;
-
-/// Work for the interpreter thread.
-enum Job {
-    Execute(
-        String,
-        oneshot::Sender<Result<(Vec<String>, Bundle), crate::ScriptError>>,
-    ),
-    Complete(String, usize, oneshot::Sender<(usize, Vec<String>)>),
-}
-
-fn media(bundle: Bundle) -> Media {
+/// A MIME bundle as Jupyter media.
+fn media(bundle: MimeBundle) -> Media {
     Media::new(
         bundle
             .into_iter()
@@ -73,65 +76,13 @@ fn kernel_info() -> KernelInfoReply {
             nbconvert_exporter: None,
         },
         banner: format!(
-            "scaling-lab {} — scaling laws in Rhai. :help is not a Rhai command here; ?NAME shows a function's documentation via inspect (Shift-Tab).",
+            "scaling-lab {} — scaling laws in Rhai. ?NAME or :help NAME shows a function's documentation; Shift-Tab inspects.",
             env!("CARGO_PKG_VERSION")
         ),
         help_links: vec![],
         debugger: false,
         error: None,
     }
-}
-
-/// The identifier around `pos` (for inspect).
-fn word_at(code: &str, pos: usize) -> &str {
-    let pos = pos.min(code.len());
-    let is_id = |c: char| c.is_alphanumeric() || c == '_';
-    let start = code[..pos].rfind(|c: char| !is_id(c)).map_or(0, |i| i + 1);
-    let end = code[pos..]
-        .find(|c: char| !is_id(c))
-        .map_or(code.len(), |i| pos + i);
-    &code[start..end]
-}
-
-/// Start the interpreter thread; it serves jobs until the channel closes.
-fn interpreter_thread(interrupt: Arc<AtomicBool>) -> std::sync::mpsc::Sender<Job> {
-    let (tx, rx) = std::sync::mpsc::channel::<Job>();
-    std::thread::Builder::new()
-        .name("rhai interpreter".into())
-        .spawn(move || {
-            let config = crate::script::EngineConfig {
-                interrupt: Some(interrupt),
-                // Cells may run long studies; Ctrl-C / interrupt stops them.
-                limits: crate::script::Limits {
-                    max_operations: 0,
-                    ..Default::default()
-                },
-                // Jupyter starts a kernel in the notebook's folder: cells
-                // read and write there.
-                read_dirs: vec![".".into()],
-                ..Default::default()
-            };
-            let mut interp = Interpreter::with_config(config, true);
-            let mut cell = 0;
-            for job in rx {
-                match job {
-                    Job::Execute(code, reply) => {
-                        cell += 1;
-                        interp.set_source_name(format!("cell[{cell}]"));
-                        let out = interp.run(&code).map(|o| {
-                            let b = interp.bundle(&o.value);
-                            (o.printed, b)
-                        });
-                        let _ = reply.send(out);
-                    }
-                    Job::Complete(code, pos, reply) => {
-                        let _ = reply.send(complete::complete(&interp, &code, pos));
-                    }
-                }
-            }
-        })
-        .expect("the OS can start a thread");
-    tx
 }
 
 /// Run the kernel on the sockets a connection file describes, until shutdown.
@@ -148,12 +99,353 @@ pub fn run(connection_file: &std::path::Path) -> Result<(), String> {
             connection_file.display()
         )
     })?;
+    watch_parent();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("error: cannot start the async runtime: {e}"))?;
     runtime.block_on(serve(info))
+}
+
+/// Exit when the process that started the kernel is gone: Jupyter passes
+/// its PID as `JPY_PARENT_PID`; without it, a change of parent (the
+/// kernel re-parented to init) means the same.
+fn watch_parent() {
+    #[cfg(unix)]
+    {
+        let start = std::os::unix::process::parent_id();
+        let jupyter = std::env::var("JPY_PARENT_PID")
+            .ok()
+            .and_then(|p| p.parse::<u32>().ok());
+        let _ = std::thread::Builder::new()
+            .name("parent watch".into())
+            .spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                let reparented = std::os::unix::process::parent_id() != start;
+                let gone = jupyter.is_some_and(|pid| {
+                    std::path::Path::new("/proc").exists()
+                        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                });
+                if reparented || gone {
+                    eprintln!(
+                        "scaling-lab kernel: the process that started it has exited; stopping"
+                    );
+                    std::process::exit(0);
+                }
+            });
+    }
+}
+
+type Iopub = Arc<Mutex<jupyter_zmq_client::KernelIoPubConnection>>;
+
+/// The kernel's state between shell messages.
+struct Kernel {
+    iopub: Iopub,
+    worker: Worker,
+    interrupt: Arc<AtomicBool>,
+    count: ExecutionCount,
+    history: History,
+    syntax: rhai::Engine,
+}
+
+impl Kernel {
+    async fn publish(&self, msg: JupyterMessage) {
+        let _ = self.iopub.lock().await.send(msg).await;
+    }
+
+    /// One shell message: busy, the handler for its kind, idle.
+    async fn handle_shell(&mut self, parent: &JupyterMessage) -> Option<JupyterMessage> {
+        self.publish(Status::busy().as_child_of(parent)).await;
+        let reply = match &parent.content {
+            JupyterMessageContent::KernelInfoRequest(_) => Some(kernel_info().as_child_of(parent)),
+            JupyterMessageContent::ExecuteRequest(req) => Some(self.execute(parent, req).await),
+            JupyterMessageContent::CompleteRequest(req) => Some(self.complete(parent, req).await),
+            JupyterMessageContent::InspectRequest(req) => Some(self.inspect(parent, req)),
+            JupyterMessageContent::IsCompleteRequest(req) => Some(self.is_complete(parent, req)),
+            JupyterMessageContent::HistoryRequest(req) => Some(self.history(parent, req)),
+            JupyterMessageContent::CommInfoRequest(_) => Some(
+                CommInfoReply {
+                    status: ReplyStatus::Ok,
+                    comms: Default::default(),
+                    error: None,
+                }
+                .as_child_of(parent),
+            ),
+            _ => None,
+        };
+        self.publish(Status::idle().as_child_of(parent)).await;
+        reply
+    }
+
+    /// Run a cell, streaming its output as it comes.
+    async fn execute(&mut self, parent: &JupyterMessage, req: &ExecuteRequest) -> JupyterMessage {
+        if !req.silent {
+            self.count.0 += 1;
+        }
+        let count = self.count;
+        self.publish(
+            ExecuteInput {
+                code: req.code.clone(),
+                execution_count: count,
+            }
+            .as_child_of(parent),
+        )
+        .await;
+        self.interrupt.store(false, Ordering::SeqCst);
+        let job = Job::Execute {
+            code: req.code.clone(),
+            name: format!("cell[{}]", count.0),
+        };
+        let result = if self.worker.send(job) {
+            self.stream_until_done(parent, req.silent).await
+        } else {
+            CellResult::Error(stopped())
+        };
+        let (payload, reply_error, output_text) = match result {
+            CellResult::Value(bundle) => {
+                let text = bundle
+                    .iter()
+                    .find(|(m, _)| *m == "text/plain")
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_default();
+                if !req.silent && !bundle.is_empty() {
+                    self.publish(
+                        ExecuteResult {
+                            execution_count: count,
+                            data: media(bundle),
+                            metadata: Default::default(),
+                            transient: Some(Default::default()),
+                        }
+                        .as_child_of(parent),
+                    )
+                    .await;
+                }
+                (vec![], None, text)
+            }
+            CellResult::Page(text) => (
+                vec![Payload::Page {
+                    data: Media::new(vec![MediaType::Plain(text)]),
+                    start: 0,
+                }],
+                None,
+                String::new(),
+            ),
+            CellResult::Error(e) => {
+                let error = ReplyError {
+                    ename: if e.interrupted {
+                        "KeyboardInterrupt"
+                    } else {
+                        "ScriptError"
+                    }
+                    .to_string(),
+                    evalue: e.message.clone(),
+                    traceback: e.rendered.lines().map(str::to_string).collect(),
+                };
+                self.publish(
+                    jupyter_protocol::ErrorOutput {
+                        ename: error.ename.clone(),
+                        evalue: error.evalue.clone(),
+                        traceback: error.traceback.clone(),
+                    }
+                    .as_child_of(parent),
+                )
+                .await;
+                (vec![], Some(Box::new(error)), String::new())
+            }
+        };
+        if req.store_history && !req.silent {
+            self.history.push(count.0, &req.code, &output_text);
+        }
+        ExecuteReply {
+            status: if reply_error.is_some() {
+                ReplyStatus::Error
+            } else {
+                ReplyStatus::Ok
+            },
+            execution_count: count,
+            payload,
+            user_expressions: Some(Default::default()),
+            error: reply_error,
+        }
+        .as_child_of(parent)
+    }
+
+    /// Forward the running cell's events to iopub until it is done;
+    /// consecutive printed lines go out as one stream message.
+    async fn stream_until_done(&mut self, parent: &JupyterMessage, silent: bool) -> CellResult {
+        loop {
+            let Some(event) = self.worker.events.recv().await else {
+                return CellResult::Error(stopped());
+            };
+            let msg = match event {
+                Event::Done(result) => return result,
+                _ if silent => continue,
+                Event::Stdout(first) => {
+                    let mut text = first + "\n";
+                    let mut done = None;
+                    while let Ok(next) = self.worker.events.try_recv() {
+                        match next {
+                            Event::Stdout(line) => {
+                                text.push_str(&line);
+                                text.push('\n');
+                            }
+                            other => {
+                                done = Some(other);
+                                break;
+                            }
+                        }
+                    }
+                    self.publish(StreamContent::stdout(&text).as_child_of(parent))
+                        .await;
+                    match done {
+                        None => continue,
+                        Some(Event::Done(result)) => return result,
+                        Some(other) => self.event_message(other),
+                    }
+                }
+                other => self.event_message(other),
+            };
+            if let Some(m) = msg {
+                self.publish(JupyterMessage::new(m, Some(parent))).await;
+            }
+        }
+    }
+
+    /// The iopub message for an output event (none for `Done`).
+    fn event_message(&self, event: Event) -> Option<JupyterMessageContent> {
+        match event {
+            Event::Stdout(line) => Some(StreamContent::stdout(&(line + "\n")).into()),
+            Event::Stderr(line) => Some(StreamContent::stderr(&(line + "\n")).into()),
+            Event::Display(bundle) => Some(DisplayData::new(media(bundle)).into()),
+            Event::Clear { wait } => Some(ClearOutput { wait }.into()),
+            Event::Done(_) => None,
+        }
+    }
+
+    async fn complete(&mut self, parent: &JupyterMessage, req: &CompleteRequest) -> JupyterMessage {
+        // Jupyter counts positions in code points; completion works in bytes.
+        let pos = complete::byte_offset(&req.code, req.cursor_pos);
+        let (tx, rx) = oneshot::channel();
+        let found = if self.worker.send(Job::Complete(req.code.clone(), pos, tx)) {
+            rx.await.unwrap_or((pos, Vec::new()))
+        } else {
+            (pos, Vec::new())
+        };
+        CompleteReply {
+            matches: found.1,
+            cursor_start: complete::char_offset(&req.code, found.0),
+            cursor_end: complete::char_offset(&req.code, pos),
+            metadata: Default::default(),
+            status: ReplyStatus::Ok,
+            error: None,
+        }
+        .as_child_of(parent)
+    }
+
+    fn inspect(&self, parent: &JupyterMessage, req: &InspectRequest) -> JupyterMessage {
+        let pos = complete::byte_offset(&req.code, req.cursor_pos);
+        let name = complete::word_at(&req.code, pos);
+        let docs: Vec<_> = complete::catalog()
+            .iter()
+            .filter(|d| d.name == name)
+            .collect();
+        let text = docs
+            .iter()
+            .map(|d| format!("{}\n\n{}", d.signature(), d.doc.trim()))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        InspectReply {
+            found: !docs.is_empty(),
+            data: if docs.is_empty() {
+                Media::default()
+            } else {
+                Media::new(vec![
+                    MediaType::Plain(text.clone()),
+                    MediaType::Markdown(text),
+                ])
+            },
+            metadata: Default::default(),
+            status: ReplyStatus::Ok,
+            error: None,
+        }
+        .as_child_of(parent)
+    }
+
+    fn is_complete(&self, parent: &JupyterMessage, req: &IsCompleteRequest) -> JupyterMessage {
+        let status = match syntax::completeness(&self.syntax, &req.code) {
+            Completeness::Complete => IsCompleteReplyStatus::Complete,
+            Completeness::Incomplete => IsCompleteReplyStatus::Incomplete,
+            Completeness::Invalid => IsCompleteReplyStatus::Invalid,
+        };
+        let indent = if status == IsCompleteReplyStatus::Incomplete {
+            "    "
+        } else {
+            ""
+        };
+        IsCompleteReply {
+            status,
+            indent: indent.to_string(),
+        }
+        .as_child_of(parent)
+    }
+
+    fn history(&self, parent: &JupyterMessage, req: &HistoryRequest) -> JupyterMessage {
+        let (entries, output) = match req {
+            HistoryRequest::Tail { n, output, .. } => {
+                (self.history.tail((*n).max(0) as usize), *output)
+            }
+            HistoryRequest::Range {
+                start,
+                stop,
+                output,
+                ..
+            } => (
+                self.history
+                    .range((*start).max(0) as usize, (*stop).max(0) as usize),
+                *output,
+            ),
+            HistoryRequest::Search {
+                pattern,
+                unique,
+                output,
+                n,
+                ..
+            } => (
+                self.history.search(pattern, (*n).max(0) as usize, *unique),
+                *output,
+            ),
+        };
+        let history = entries
+            .into_iter()
+            .map(|e| {
+                if output {
+                    HistoryEntry::InputOutput(
+                        history::SESSION,
+                        e.line,
+                        (e.input.clone(), e.output.clone()),
+                    )
+                } else {
+                    HistoryEntry::Input(history::SESSION, e.line, e.input.clone())
+                }
+            })
+            .collect();
+        HistoryReply {
+            history,
+            status: ReplyStatus::Ok,
+            error: None,
+        }
+        .as_child_of(parent)
+    }
+}
+
+fn stopped() -> crate::ScriptError {
+    crate::ScriptError {
+        message: "the interpreter stopped".into(),
+        position: None,
+        rendered: "error: the interpreter stopped; restart the kernel".into(),
+        interrupted: false,
+    }
 }
 
 async fn serve(info: ConnectionInfo) -> Result<(), String> {
@@ -166,7 +458,8 @@ async fn serve(info: ConnectionInfo) -> Result<(), String> {
         .await
         .map_err(err)?;
     let (mut shell_tx, mut shell_rx) = shell.split();
-    let mut control = create_kernel_control_connection(&info, &session_id)
+    let key = wire::key(&info);
+    let control = create_kernel_control_connection(&info, &session_id)
         .await
         .map_err(err)?;
     let _stdin = create_kernel_stdin_connection(&info, &session_id)
@@ -184,54 +477,22 @@ async fn serve(info: ConnectionInfo) -> Result<(), String> {
         let flag = interrupt.clone();
         let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
     }
-    let jobs = interpreter_thread(interrupt.clone());
+    let mut kernel = Kernel {
+        iopub,
+        worker: Worker::start(interrupt.clone())?,
+        interrupt: interrupt.clone(),
+        count: ExecutionCount::new(0),
+        history: History::default(),
+        syntax: crate::script::build_engine(&Default::default()),
+    };
     let (shutdown_tx, mut shutdown_rx) = mpsc::channel::<()>(1);
 
     tokio::spawn(async move { while heartbeat.single_heartbeat().await.is_ok() {} });
+    tokio::spawn(serve_control(control, interrupt, shutdown_tx.clone()));
 
-    let control_shutdown = shutdown_tx.clone();
-    let control_interrupt = interrupt.clone();
-    tokio::spawn(async move {
-        loop {
-            let message = match control.read().await {
-                Ok(m) => m,
-                Err(e) => {
-                    eprintln!("scaling-lab kernel: refused a control message: {e}");
-                    continue;
-                }
-            };
-            match &message.content {
-                JupyterMessageContent::KernelInfoRequest(_) => {
-                    let _ = control.send(kernel_info().as_child_of(&message)).await;
-                }
-                JupyterMessageContent::InterruptRequest(_) => {
-                    control_interrupt.store(true, Ordering::SeqCst);
-                    let reply = InterruptReply {
-                        status: ReplyStatus::Ok,
-                        error: None,
-                    };
-                    let _ = control.send(reply.as_child_of(&message)).await;
-                }
-                JupyterMessageContent::ShutdownRequest(req) => {
-                    let reply = ShutdownReply {
-                        restart: req.restart,
-                        status: ReplyStatus::Ok,
-                        error: None,
-                    };
-                    let _ = control.send(reply.as_child_of(&message)).await;
-                    let _ = control_shutdown.send(()).await;
-                    return;
-                }
-                _ => {}
-            }
-        }
-    });
-
-    let syntax_engine = crate::script::build_engine(&Default::default());
-    let mut count = ExecutionCount::new(0);
     loop {
         let message = tokio::select! {
-            m = shell_rx.read() => m,
+            m = wire::read(&mut shell_rx.socket, &key) => m,
             _ = shutdown_rx.recv() => break,
         };
         let parent = match message {
@@ -242,201 +503,61 @@ async fn serve(info: ConnectionInfo) -> Result<(), String> {
                 continue;
             }
         };
-        let publish = |msg: JupyterMessage| {
-            let iopub = iopub.clone();
-            async move {
-                let _ = iopub.lock().await.send(msg).await;
+        if let JupyterMessageContent::ShutdownRequest(req) = &parent.content {
+            let reply = ShutdownReply {
+                restart: req.restart,
+                status: ReplyStatus::Ok,
+                error: None,
+            };
+            let _ = shell_tx.send(reply.as_child_of(&parent)).await;
+            break;
+        }
+        if let Some(r) = kernel.handle_shell(&parent).await {
+            let _ = shell_tx.send(r).await;
+        }
+    }
+    drop(shutdown_tx);
+    Ok(())
+}
+
+/// The control channel: kernel info, interrupt and shutdown, served while
+/// a cell runs on the shell channel.
+async fn serve_control(
+    mut control: jupyter_zmq_client::KernelControlConnection,
+    interrupt: Arc<AtomicBool>,
+    shutdown: mpsc::Sender<()>,
+) {
+    loop {
+        let message = match control.read().await {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("scaling-lab kernel: refused a control message: {e}");
+                continue;
             }
         };
-        publish(Status::busy().as_child_of(&parent)).await;
-        let reply: Option<JupyterMessage> = match &parent.content {
-            JupyterMessageContent::KernelInfoRequest(_) => Some(kernel_info().as_child_of(&parent)),
-            JupyterMessageContent::ExecuteRequest(req) => {
-                if !req.silent {
-                    count.0 += 1;
-                }
-                publish(
-                    ExecuteInput {
-                        code: req.code.clone(),
-                        execution_count: count,
-                    }
-                    .as_child_of(&parent),
-                )
-                .await;
-                let (tx, rx) = oneshot::channel();
-                interrupt.store(false, Ordering::SeqCst);
-                let _ = jobs.send(Job::Execute(req.code.clone(), tx));
-                let outcome = rx.await.unwrap_or_else(|_| {
-                    Err(crate::ScriptError {
-                        message: "the interpreter stopped".into(),
-                        position: None,
-                        rendered: "error: the interpreter stopped; restart the kernel".into(),
-                        interrupted: false,
-                    })
-                });
-                let (printed, result) = match outcome {
-                    Ok((printed, bundle)) => (printed, Ok(bundle)),
-                    Err(e) => (Vec::new(), Err(e)),
-                };
-                if !req.silent && !printed.is_empty() {
-                    let mut text = printed.join("\n");
-                    text.push('\n');
-                    publish(StreamContent::stdout(&text).as_child_of(&parent)).await;
-                }
-                match result {
-                    Ok(bundle) => {
-                        if !req.silent && !bundle.is_empty() {
-                            let r = ExecuteResult {
-                                execution_count: count,
-                                data: media(bundle),
-                                metadata: Default::default(),
-                                transient: Some(Default::default()),
-                            };
-                            publish(r.as_child_of(&parent)).await;
-                        }
-                        Some(
-                            ExecuteReply {
-                                status: ReplyStatus::Ok,
-                                execution_count: count,
-                                payload: vec![],
-                                user_expressions: Some(Default::default()),
-                                error: None,
-                            }
-                            .as_child_of(&parent),
-                        )
-                    }
-                    Err(e) => {
-                        let ename = if e.interrupted {
-                            "KeyboardInterrupt"
-                        } else {
-                            "ScriptError"
-                        };
-                        let error = ReplyError {
-                            ename: ename.to_string(),
-                            evalue: e.message.clone(),
-                            traceback: e.rendered.lines().map(str::to_string).collect(),
-                        };
-                        publish(
-                            jupyter_protocol::ErrorOutput {
-                                ename: error.ename.clone(),
-                                evalue: error.evalue.clone(),
-                                traceback: error.traceback.clone(),
-                            }
-                            .as_child_of(&parent),
-                        )
-                        .await;
-                        Some(
-                            ExecuteReply {
-                                status: ReplyStatus::Error,
-                                execution_count: count,
-                                payload: vec![],
-                                user_expressions: Some(Default::default()),
-                                error: Some(Box::new(error)),
-                            }
-                            .as_child_of(&parent),
-                        )
-                    }
-                }
+        match &message.content {
+            JupyterMessageContent::KernelInfoRequest(_) => {
+                let _ = control.send(kernel_info().as_child_of(&message)).await;
             }
-            JupyterMessageContent::CompleteRequest(req) => {
-                let (tx, rx) = oneshot::channel();
-                let _ = jobs.send(Job::Complete(req.code.clone(), req.cursor_pos, tx));
-                let (start, matches) = rx.await.unwrap_or((req.cursor_pos, Vec::new()));
-                Some(
-                    CompleteReply {
-                        matches,
-                        cursor_start: start,
-                        cursor_end: req.cursor_pos,
-                        metadata: Default::default(),
-                        status: ReplyStatus::Ok,
-                        error: None,
-                    }
-                    .as_child_of(&parent),
-                )
-            }
-            JupyterMessageContent::InspectRequest(req) => {
-                let name = word_at(&req.code, req.cursor_pos);
-                let docs: Vec<_> = complete::catalog()
-                    .iter()
-                    .filter(|d| d.name == name)
-                    .collect();
-                let found = !docs.is_empty();
-                let text = docs
-                    .iter()
-                    .map(|d| format!("{}\n\n{}", d.signature(), d.doc.trim()))
-                    .collect::<Vec<_>>()
-                    .join("\n\n");
-                let data = if found {
-                    Media::new(vec![
-                        MediaType::Plain(text.clone()),
-                        MediaType::Markdown(text),
-                    ])
-                } else {
-                    Media::default()
-                };
-                Some(
-                    InspectReply {
-                        found,
-                        data,
-                        metadata: Default::default(),
-                        status: ReplyStatus::Ok,
-                        error: None,
-                    }
-                    .as_child_of(&parent),
-                )
-            }
-            JupyterMessageContent::IsCompleteRequest(req) => {
-                let status = match syntax::completeness(&syntax_engine, &req.code) {
-                    Completeness::Complete => IsCompleteReplyStatus::Complete,
-                    Completeness::Incomplete => IsCompleteReplyStatus::Incomplete,
-                    Completeness::Invalid => IsCompleteReplyStatus::Invalid,
-                };
-                let indent = if status == IsCompleteReplyStatus::Incomplete {
-                    "    "
-                } else {
-                    ""
-                };
-                Some(
-                    IsCompleteReply {
-                        status,
-                        indent: indent.to_string(),
-                    }
-                    .as_child_of(&parent),
-                )
-            }
-            JupyterMessageContent::HistoryRequest(_) => Some(
-                HistoryReply {
-                    history: vec![],
+            JupyterMessageContent::InterruptRequest(_) => {
+                interrupt.store(true, Ordering::SeqCst);
+                let reply = InterruptReply {
                     status: ReplyStatus::Ok,
                     error: None,
-                }
-                .as_child_of(&parent),
-            ),
-            JupyterMessageContent::CommInfoRequest(_) => Some(
-                CommInfoReply {
-                    status: ReplyStatus::Ok,
-                    comms: Default::default(),
-                    error: None,
-                }
-                .as_child_of(&parent),
-            ),
+                };
+                let _ = control.send(reply.as_child_of(&message)).await;
+            }
             JupyterMessageContent::ShutdownRequest(req) => {
                 let reply = ShutdownReply {
                     restart: req.restart,
                     status: ReplyStatus::Ok,
                     error: None,
                 };
-                let _ = shell_tx.send(reply.as_child_of(&parent)).await;
-                publish(Status::idle().as_child_of(&parent)).await;
-                break;
+                let _ = control.send(reply.as_child_of(&message)).await;
+                let _ = shutdown.send(()).await;
+                return;
             }
-            _ => None,
-        };
-        if let Some(r) = reply {
-            let _ = shell_tx.send(r).await;
+            _ => {}
         }
-        publish(Status::idle().as_child_of(&parent)).await;
     }
-    drop(shutdown_tx);
-    Ok(())
 }

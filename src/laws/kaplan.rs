@@ -52,7 +52,7 @@ pub fn data_from_loss(loss: f64) -> Result<f64> {
 
 /// Eq. 1.3: loss reachable with C_min PF-days of compute, optimally allocated.
 pub fn loss_from_cost(pf_days: f64) -> Result<f64> {
-    let c = check::positive("C", pf_days)?;
+    let c = check::positive("pf_days", pf_days)?;
     Ok((ALPHA_C_MIN * (C_C_MIN_PF_DAYS.ln() - c.ln())).exp())
 }
 
@@ -129,12 +129,13 @@ impl KaplanJoint {
         let ln_n = (p.ln() + p * self.nc.ln() + c.ln() - (6.0 * self.dc).ln()) / (p + 1.0);
         let n = ln_n.exp();
         let d = c / (6.0 * n);
-        Ok(Allocation {
+        Allocation {
             c,
             n,
             d,
             loss: self.loss_unchecked(n, d),
-        })
+        }
+        .usable("C", c)
     }
 
     /// The budget for which N is optimal under eq. 1.5, and its D.
@@ -142,7 +143,14 @@ impl KaplanJoint {
         let n = check::positive("N", n)?;
         let p = self.alpha_n / self.alpha_d;
         let ln_c = (p + 1.0) * n.ln() - p.ln() - p * self.nc.ln() + (6.0 * self.dc).ln();
-        let c = check::finite_result("the optimal budget", ln_c.exp())?;
+        let c = ln_c.exp();
+        if !(c.is_finite() && c > 0.0) {
+            return Err(crate::error::Error::invalid(
+                "N",
+                "within the range where the law gives a finite, non-zero budget",
+                n,
+            ));
+        }
         self.optimal(c)
     }
 }

@@ -90,12 +90,13 @@ impl Parametric {
         let ln_g = self.g().ln();
         let n = (ln_g + self.n_exponent() * ln_c6).exp();
         let d = (-ln_g + self.d_exponent() * ln_c6).exp();
-        Ok(Allocation {
+        Allocation {
             c,
             n,
             d,
             loss: self.loss_unchecked(n, d),
-        })
+        }
+        .usable("C", c)
     }
 
     /// The first seed's allocation, which raises the coefficient to
@@ -108,12 +109,13 @@ impl Parametric {
         let a = self.n_exponent();
         let n = ((self.alpha * self.a) / (self.beta * self.b)).powf(a) * (c / 6.0).powf(a);
         let d = c / (6.0 * n);
-        Ok(Allocation {
+        Allocation {
             c,
             n,
             d,
             loss: self.loss_unchecked(n, d),
-        })
+        }
+        .usable("C", c)
     }
 
     /// The budget for which N parameters is compute-optimal, and its D.
@@ -122,28 +124,30 @@ impl Parametric {
     pub fn optimal_for_params(&self, n: f64) -> Result<Allocation> {
         let n = check::positive("N", n)?;
         let ln_c6 = (n.ln() - self.g().ln()) / self.n_exponent();
-        let c = check::finite_result("the optimal budget", 6.0 * ln_c6.exp())?;
+        let c = 6.0 * ln_c6.exp();
         let d = (ln_c6 - n.ln()).exp();
-        Ok(Allocation {
+        Allocation {
             c,
             n,
             d,
             loss: self.loss_unchecked(n, d),
-        })
+        }
+        .usable("N", n)
     }
 
     /// The budget for which D tokens is compute-optimal, and its N.
     pub fn optimal_for_tokens(&self, d: f64) -> Result<Allocation> {
         let d = check::positive("D", d)?;
         let ln_c6 = (d.ln() + self.g().ln()) / self.d_exponent();
-        let c = check::finite_result("the optimal budget", 6.0 * ln_c6.exp())?;
+        let c = 6.0 * ln_c6.exp();
         let n = (ln_c6 - d.ln()).exp();
-        Ok(Allocation {
+        Allocation {
             c,
             n,
             d,
             loss: self.loss_unchecked(n, d),
-        })
+        }
+        .usable("D", d)
     }
 
     /// The smallest loss reachable with C FLOPs, i.e. `optimal(C).loss`.
@@ -182,7 +186,14 @@ impl Parametric {
         let k = self.a * g.powf(-self.alpha) + self.b * g.powf(self.beta);
         let slope = self.alpha * self.beta / (self.alpha + self.beta);
         let ln_c6 = -((target - self.e) / k).ln() / slope;
-        let c = check::finite_result("the budget for this loss", 6.0 * ln_c6.exp())?;
+        let c = 6.0 * ln_c6.exp();
+        if !(c.is_finite() && c > 0.0) {
+            return Err(Error::invalid(
+                "loss",
+                "a loss whose optimal budget is a finite number of FLOPs",
+                target,
+            ));
+        }
         self.optimal(c)
     }
 }

@@ -93,7 +93,7 @@ pub fn logspace(a: f64, b: f64, n: i64) -> Result<Vec<f64>> {
     }
     if let Some(bad) = v.iter().find(|x| !x.is_finite() || **x == 0.0) {
         return Err(Error::NotFinite(format!(
-            "logspace({a}, {b}, ..) leaves the f64 range (got {bad}); exponents must lie within about -307..308"
+            "a grid from 10^{a} to 10^{b} leaves the range of numbers (got {bad}); exponents must lie within about -307..308"
         )));
     }
     Ok(v)

@@ -210,6 +210,9 @@ pub struct Contours {
     pub extent: ((f64, f64), (f64, f64)),
 }
 
+/// The most contour levels a chart draws.
+pub const MAX_LEVELS: usize = 1000;
+
 /// matplotlib's `contour(..., levels=n)`: its `MaxNLocator(n + 1)` with the
 /// locator's default steps 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 (times a power
 /// of ten), keeping the levels strictly inside the data range.
@@ -257,13 +260,34 @@ impl Contours {
                 value: format!("{} x {}", xs.len(), ys.len()),
             });
         }
-        let (nx, ny) = (xs.len(), ys.len());
-        let mut z = Vec::with_capacity(nx * ny);
+        let mut z = Vec::with_capacity(xs.len() * ys.len());
         for &y in ys {
             for &x in xs {
                 z.push(f(x, y)?);
             }
         }
+        Contours::from_grid(xs, ys, scales, &z, levels, n_levels)
+    }
+
+    /// [`Contours::compute`] from values already on the grid: `z[j * nx + i]`
+    /// is the value at (`xs[i]`, `ys[j]`).
+    pub fn from_grid(
+        xs: &[f64],
+        ys: &[f64],
+        scales: (Scale, Scale),
+        z: &[f64],
+        levels: &[f64],
+        n_levels: usize,
+    ) -> Result<Contours> {
+        let (nx, ny) = (xs.len(), ys.len());
+        if nx < 2 || ny < 2 {
+            return Err(Error::InvalidArgument {
+                arg: "grid".into(),
+                expected: "at least 2 points along each axis",
+                value: format!("{nx} x {ny}"),
+            });
+        }
+        check::same_length("the grid", nx * ny, "its values", z.len())?;
         let (zmin, zmax) = z
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -288,7 +312,7 @@ impl Contours {
         };
         let builder = contour::ContourBuilder::new(nx, ny, true);
         let raw = builder
-            .lines(&z, &levels)
+            .lines(z, &levels)
             .map_err(|e| Error::InvalidArgument {
                 arg: "grid".into(),
                 expected: "a grid the contour builder accepts",

@@ -24,7 +24,20 @@ pub fn error_at(fn_name: &str, pos: Position, msg: impl std::fmt::Display) -> Bo
 
 /// A script error for the function being called, at its call site.
 pub fn fail(ctx: &NativeCallContext, msg: impl std::fmt::Display) -> Box<EvalAltResult> {
-    error_at(ctx.fn_name(), ctx.call_position(), msg)
+    error_at(&display_name(ctx.fn_name()), ctx.call_position(), msg)
+}
+
+/// How messages name a function: indexers and property accessors by
+/// their syntax rather than Rhai's internal names (`index$get$`).
+pub fn display_name(name: &str) -> String {
+    match name {
+        "index$get$" => "indexing [ ]".into(),
+        "index$set$" => "setting [ ]".into(),
+        n => match n.strip_prefix("get$").or_else(|| n.strip_prefix("set$")) {
+            Some(prop) => format!("property .{prop}"),
+            None => n.to_string(),
+        },
+    }
 }
 
 /// Convert a core result into a script result. An interrupt or an
@@ -257,8 +270,33 @@ fn broadcast(
     args: &[(&str, &Numeric)],
     f: impl Fn(usize) -> crate::Result<FLOAT> + Sync,
 ) -> ScriptResult<Dynamic> {
+    // Which inputs gave a non-finite result: `N = 1e9, D = 1e-300`.
+    let inputs = |i: usize| {
+        args.iter()
+            .map(|(name, v)| format!("{name} = {}", crate::error::format_value(v.at(i))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let not_finite = |i: usize, y: FLOAT, at: Option<usize>| {
+        fail(
+            ctx,
+            format!(
+                "the result{} would be {} for {}; an input is outside the range where it is defined",
+                at.map_or(String::new(), |i| format!(" at index {i}")),
+                crate::numeric::elementwise::describe(y),
+                inputs(i)
+            ),
+        )
+    };
     match broadcast_len(ctx, args)? {
-        None => Ok(Dynamic::from_float(finite_result(ctx, lift(ctx, f(0))?)?)),
+        None => {
+            let y = lift(ctx, f(0))?;
+            if y.is_finite() {
+                Ok(Dynamic::from_float(y))
+            } else {
+                Err(not_finite(0, y, None))
+            }
+        }
         Some(n) => {
             lift(ctx, state(ctx).budget.charge_elements(n, cost::MATH))?;
             let checked = |i: usize| {
@@ -274,7 +312,9 @@ fn broadcast(
             };
             match crate::numeric::par_map(n, checked) {
                 Ok(out) => Ok(Dynamic::from(Vector::new(out))),
-                Err((_, e @ Error::NotFiniteAt { .. })) => Err(fail(ctx, e)),
+                Err((i, Error::NotFiniteAt { .. })) => {
+                    Err(not_finite(i, f(i).unwrap_or(FLOAT::NAN), Some(i)))
+                }
                 Err((i, e)) => Err(fail(ctx, at_index(e, i))),
             }
         }

@@ -47,8 +47,15 @@ pub fn from_json(v: Value, orders: &KeyOrders) -> Dynamic {
     }
 }
 
-/// A Rust value as a script value (structs become maps with their field order known).
+/// A Rust value as a script value (structs become maps with their field
+/// order known). A field that is NaN or infinite is an error naming it.
 pub fn to_script<T: Serialize>(ctx: &NativeCallContext, v: &T) -> ScriptResult<Dynamic> {
+    if let Some(field) = crate::table::first_non_finite(v) {
+        return Err(fail(
+            ctx,
+            format!("{field} would not be a finite number; an input is outside the range where it is defined"),
+        ));
+    }
     let json = serde_json::to_value(v).map_err(|e| fail(ctx, e))?;
     Ok(from_json(json, &state(ctx).orders))
 }

@@ -11,7 +11,7 @@
 
 use rhai::{EvalAltResult, ParseError, Position};
 
-use super::{INTERRUPTED, OVER_LIMIT};
+use super::{INTERRUPTED, OVER_LIMIT, OVER_MEMORY};
 
 const OVER_LIMIT_MESSAGE: &str = "the script exceeded its operation limit (a runaway loop, or native work on very large inputs); raise it with --max-ops N, 0 for none";
 
@@ -26,8 +26,120 @@ fn innermost(err: &EvalAltResult) -> (&EvalAltResult, Vec<(String, Position)>) {
     (e, calls)
 }
 
+/// A Rhai type name as users read it.
+fn user_type(t: &str) -> &str {
+    match t.trim() {
+        "i64" | "i32" | "INT" => "integer",
+        "f64" | "f32" | "FLOAT" => "float",
+        "&str | ImmutableString | String" | "ImmutableString" | "String" | "&str" => "string",
+        "()" => "()",
+        "scaling_lab::vector::Vector" | "Vector" => "vector",
+        "scaling_lab::vector::Mask" | "Mask" => "mask",
+        "Array" | "array" => "array",
+        other => other.rsplit("::").next().unwrap_or(other),
+    }
+}
+
+/// Names close to `name` among `candidates` (for "did you mean").
+pub fn similar<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.85)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+fn did_you_mean(near: &[&str]) -> String {
+    match near {
+        [] => String::new(),
+        [one] => format!("; did you mean {one}?"),
+        many => format!("; did you mean one of {}?", many.join(", ")),
+    }
+}
+
+/// Rhai's "no function name (types)" as users read it: the argument
+/// types given and the forms the function has, or the closest names.
+fn function_not_found(sig: &str, script_fns: &[String]) -> String {
+    let (name, args) = match sig.split_once(" (") {
+        Some((n, a)) => (n, a.strip_suffix(')').unwrap_or(a)),
+        None => (sig, ""),
+    };
+    // Types never contain commas except inside "a | b" unions, so split on ", ".
+    let given: Vec<&str> = if args.is_empty() {
+        Vec::new()
+    } else {
+        args.split(", ").map(user_type).collect()
+    };
+    match name {
+        "index$get$" => {
+            return format!(
+                "cannot index a {} with a {}",
+                given.first().unwrap_or(&"value"),
+                given.get(1).unwrap_or(&"value")
+            )
+        }
+        "index$set$" => {
+            return format!(
+                "cannot set an element of a {} by a {} index to a {}",
+                given.first().unwrap_or(&"value"),
+                given.get(1).unwrap_or(&"value"),
+                given.get(2).unwrap_or(&"value")
+            )
+        }
+        _ => {}
+    }
+    if let Some(prop) = name
+        .strip_prefix("get$")
+        .or_else(|| name.strip_prefix("set$"))
+    {
+        return format!(
+            "a {} has no property '{prop}'",
+            given.first().unwrap_or(&"value")
+        );
+    }
+    let forms: Vec<String> = super::docs::lookup(name)
+        .into_iter()
+        .flat_map(|d| d.forms.clone())
+        .collect();
+    if forms.is_empty() && !script_fns.iter().any(|f| f == name) {
+        let names = super::docs::function_names()
+            .iter()
+            .chain(script_fns)
+            .map(String::as_str);
+        return format!(
+            "no function '{name}'{}",
+            did_you_mean(&similar(name, names))
+        );
+    }
+    let shown: Vec<String> = forms.iter().take(8).map(|f| format!("`{f}`")).collect();
+    let more = if forms.len() > 8 {
+        format!(" and {} more (`:help {name}`)", forms.len() - 8)
+    } else {
+        String::new()
+    };
+    format!(
+        "{name}: no form takes ({}){}",
+        given.join(", "),
+        if shown.is_empty() {
+            String::new()
+        } else {
+            format!("; it takes {}{more}", shown.join(", "))
+        }
+    )
+}
+
 /// The message of an error without Rhai's "(line x, position y)" suffix.
 pub fn message(err: &EvalAltResult) -> String {
+    message_in(err, &[], &[])
+}
+
+/// [`message`], suggesting close names among the session's variables and
+/// script functions for an unknown name.
+pub fn message_in(err: &EvalAltResult, variables: &[String], script_fns: &[String]) -> String {
     let (e, calls) = innermost(err);
     let base = match e {
         EvalAltResult::ErrorRuntime(v, _) => v.to_string(),
@@ -38,15 +150,45 @@ pub fn message(err: &EvalAltResult) -> String {
         EvalAltResult::ErrorTerminated(v, _) if v.to_string() == OVER_LIMIT => {
             OVER_LIMIT_MESSAGE.to_string()
         }
+        EvalAltResult::ErrorTerminated(v, _) if v.to_string() == OVER_MEMORY => {
+            "the script holds more memory than its limit allows (a collection growing without end?); keep large numbers in vectors and tables".to_string()
+        }
         EvalAltResult::ErrorStackOverflow(_) => {
             "too many nested function calls (runaway recursion?)".to_string()
         }
         EvalAltResult::ErrorDataTooLarge(what, _) => {
             format!("{what} exceeds the script's size limit")
         }
-        EvalAltResult::ErrorFunctionNotFound(sig, _) => format!(
-            "no function {sig}; check the name and the argument types (`scaling-lab doc` lists every function)"
-        ),
+        EvalAltResult::ErrorFunctionNotFound(sig, _) => function_not_found(sig, script_fns),
+        EvalAltResult::ErrorMismatchDataType(expected, actual, _) => match user_type(expected) {
+            "integer" => format!(
+                "indexing: an index here must be an integer, got {}",
+                user_type(actual)
+            ),
+            "bool" => format!(
+                "indexing: a bit of an integer is set with true or false, got {}",
+                user_type(actual)
+            ),
+            e => format!("expected {e}, got {}", user_type(actual)),
+        },
+        EvalAltResult::ErrorIndexingType(what, _) => match what.split_once(" [") {
+            Some((ty, idx)) => format!(
+                "cannot index a {} with a {}",
+                user_type(ty),
+                user_type(idx.trim_end_matches(']'))
+            ),
+            None => format!("cannot index {what}"),
+        },
+        EvalAltResult::ErrorVariableNotFound(name, _) => {
+            let names = variables
+                .iter()
+                .map(String::as_str)
+                .chain(super::docs::function_names().iter().map(String::as_str));
+            format!(
+                "unknown variable '{name}'{}",
+                did_you_mean(&similar(name, names))
+            )
+        }
         other => {
             let text = other.to_string();
             let suffix = format!(" ({})", other.position());
@@ -72,6 +214,11 @@ pub fn position(err: &EvalAltResult) -> Position {
 /// A full diagnostic for an evaluation error in `source` named `name`.
 pub fn render(err: &EvalAltResult, name: &str, source: &str) -> String {
     render_at(&message(err), position(err), name, source)
+}
+
+/// [`render`] of an already composed message.
+pub fn render_message(msg: &str, err: &EvalAltResult, name: &str, source: &str) -> String {
+    render_at(msg, position(err), name, source)
 }
 
 /// A full diagnostic for a parse error.

@@ -178,7 +178,13 @@ fn entry(f: &Value, section: &'static str) -> Option<FnDoc> {
         .and_then(clean_type)
         .filter(|t| t != "Dynamic");
     let shown: Vec<String> = params.iter().map(|(n, t)| display_param(n, t)).collect();
-    let first_receiver = params.first().and_then(|(_, t)| receiver(t));
+    // Methods take their receiver by reference (`law.loss(..)`, `t.sort(..)`);
+    // a function taking a Law or a Table by value reads as a call
+    // (`fit_law(runs)`, `plot_frontier(law, options)`).
+    let first_receiver = params
+        .first()
+        .filter(|(_, t)| t.trim_start().starts_with("&mut"))
+        .and_then(|(_, t)| receiver(t));
     let is_operator =
         !raw_name.starts_with(|c: char| c.is_alphabetic() || c == '_') && !raw_name.contains('$');
     let kind = |(_, t): &(String, String)| clean_type(t).unwrap_or_else(|| "value".into());
@@ -262,21 +268,30 @@ pub fn catalog() -> Vec<FnDoc> {
     out
 }
 
+/// The catalog, computed once per process (generating metadata is not free).
+pub fn cached() -> &'static [FnDoc] {
+    static CATALOG: std::sync::OnceLock<Vec<FnDoc>> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(catalog)
+}
+
 /// Entries whose name is `name` (every overload).
-pub fn lookup(name: &str) -> Vec<FnDoc> {
-    catalog().into_iter().filter(|d| d.name == name).collect()
+pub fn lookup(name: &str) -> Vec<&'static FnDoc> {
+    cached().iter().filter(|d| d.name == name).collect()
 }
 
 /// Names a user can call, deduplicated and sorted (for completion).
-pub fn function_names() -> Vec<String> {
-    let mut names: Vec<String> = catalog()
-        .into_iter()
-        .map(|d| d.name)
-        .filter(|n| n.chars().next().is_some_and(|c| c.is_alphabetic()))
-        .collect();
-    names.sort();
-    names.dedup();
-    names
+pub fn function_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<String> = cached()
+            .iter()
+            .map(|d| d.name.clone())
+            .filter(|n| n.chars().next().is_some_and(|c| c.is_alphabetic()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    })
 }
 
 /// The whole reference as Markdown.

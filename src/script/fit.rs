@@ -369,6 +369,13 @@ pub mod api {
                 format!("per_budget must be from 1 to 1000, got {per}"),
             ));
         }
+        args::check_size(&ctx, "the runs", budgets.len() as f64 * per as f64 * 4.0)?;
+        lift(
+            &ctx,
+            crate::script::state::state(&ctx)
+                .budget
+                .charge_elements(budgets.len() * per as usize, crate::budget::cost::MATH * 4),
+        )?;
         let spread = args::opt_number(&ctx, &options, "spread", 1.0)?;
         let noise = args::opt_number(&ctx, &options, "noise", 0.01)?;
         let seed = args::opt_whole(&ctx, &options, "seed", 1)?;

@@ -3,10 +3,25 @@
 
 use rhai::plugin::*;
 
+/// Numbers (or cells) a value holds, for charging its conversion to text.
+fn cells(v: &rhai::Dynamic) -> usize {
+    if let Some(t) = v.read_lock::<crate::table::Table>() {
+        return t.len() * t.names().len().max(1);
+    }
+    if let Some(x) = v.read_lock::<crate::vector::Vector>() {
+        return x.len();
+    }
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        return a.len();
+    }
+    1
+}
+
 #[export_module]
 pub mod api {
     use rhai::{Dynamic, NativeCallContext};
 
+    use super::cells;
     use crate::script::args::{lift, ScriptResult};
     use crate::script::state::state;
     use crate::script::value::{self, Cx};
@@ -17,9 +32,11 @@ pub mod api {
     /// ```rhai
     /// to_json(find_optimal_allocation(1e24))
     /// ```
-    pub fn to_json(ctx: NativeCallContext, value: Dynamic) -> String {
+    #[rhai_fn(return_raw)]
+    pub fn to_json(ctx: NativeCallContext, value: Dynamic) -> ScriptResult<String> {
         let st = state(&ctx);
-        value::json_text(&value, Cx { orders: &st.orders })
+        lift(&ctx, st.budget.charge_elements(cells(&value), 40))?;
+        Ok(value::json_text(&value, Cx { orders: &st.orders }))
     }
 
     /// A table (or a vector, as one column) as CSV text with a header row.
@@ -29,6 +46,7 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "to_csv", return_raw)]
     pub fn to_csv(ctx: NativeCallContext, value: Dynamic) -> ScriptResult<String> {
+        lift(&ctx, state(&ctx).budget.charge_elements(cells(&value), 40))?;
         lift(&ctx, value::csv(&value))
     }
 
@@ -51,6 +69,7 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn save_csv(ctx: NativeCallContext, value: Dynamic, path: &str) -> ScriptResult<String> {
+        lift(&ctx, state(&ctx).budget.charge_elements(cells(&value), 40))?;
         let text = lift(&ctx, value::csv(&value))?;
         let p = lift(
             &ctx,
@@ -68,6 +87,7 @@ pub mod api {
     #[rhai_fn(return_raw)]
     pub fn save_json(ctx: NativeCallContext, value: Dynamic, path: &str) -> ScriptResult<String> {
         let st = state(&ctx);
+        lift(&ctx, st.budget.charge_elements(cells(&value), 40))?;
         let text = value::json_text(&value, Cx { orders: &st.orders });
         let p = lift(&ctx, st.files.write(path, &["json"], text.as_bytes()))?;
         Ok(p.display().to_string())

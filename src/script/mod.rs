@@ -20,7 +20,10 @@ pub mod files;
 pub mod fit;
 pub mod io;
 pub mod laws;
+pub mod lists;
+pub mod memory;
 pub mod numbers;
+pub mod output;
 pub mod plot;
 pub mod state;
 pub mod table;
@@ -105,9 +108,18 @@ pub const DOMAINS: &[Domain] = &[
         module: || rhai::exported_module!(io::api),
     },
     Domain {
-        title: "Printing",
-        blurb: "How print and string interpolation show values.",
-        module: || rhai::exported_module!(value::printing::api),
+        title: "Lists",
+        blurb: "Rhai's arrays: growing them is charged to the work budget.",
+        module: || rhai::exported_module!(lists::api),
+    },
+    Domain {
+        title: "Output",
+        blurb: "Showing values: print, display, eprint, clear_output, and how values read as text.",
+        module: || {
+            let mut m = rhai::exported_module!(output::api);
+            m.combine_flatten(rhai::exported_module!(value::printing::api));
+            m
+        },
     },
 ];
 
@@ -145,6 +157,10 @@ pub struct Limits {
     pub max_array_size: usize,
     /// Entries in one map.
     pub max_map_size: usize,
+    /// Bytes the whole process may hold while a script runs (0 = none).
+    /// Rhai does not check a map's size on every insert, so a loop that
+    /// grows one is stopped by this instead.
+    pub max_memory: usize,
 }
 
 impl Default for Limits {
@@ -155,7 +171,8 @@ impl Default for Limits {
             max_expr_depth: (64, 32),
             max_string_size: 16 << 20,
             max_array_size: 10_000_000,
-            max_map_size: 100_000,
+            max_map_size: 10_000,
+            max_memory: 2 << 30,
         }
     }
 }
@@ -173,10 +190,49 @@ pub struct EngineConfig {
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Where long native work (a bootstrap) reports its progress.
     pub progress: Option<Progress>,
+    /// Where `print` and `debug` lines go when the interpreter does not
+    /// capture them (default: standard output, errors ignored).
+    pub print: Option<Printer>,
+    /// Where `eprint`, `display` and `clear_output` go (default: the
+    /// terminal's way, [`state::OutputSink::terminal`]).
+    pub output: Option<state::OutputSink>,
+}
+
+/// A destination for the lines a script prints.
+#[derive(Clone)]
+pub struct Printer(Arc<dyn Fn(&str) + Send + Sync>);
+
+impl Printer {
+    /// Wrap a callback that receives each printed line.
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> Printer {
+        Printer(Arc::new(f))
+    }
+
+    /// Print one line.
+    pub fn line(&self, s: &str) {
+        (self.0)(s)
+    }
+
+    /// Lines to standard output (write errors ignored).
+    pub fn stdout() -> Printer {
+        Printer::new(|s| {
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "{s}");
+        })
+    }
+}
+
+impl std::fmt::Debug for Printer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Printer(..)")
+    }
 }
 
 /// Message carried by the error an interrupted evaluation ends with.
 pub const INTERRUPTED: &str = "interrupted";
+
+/// Message carried by the error of an evaluation over its memory limit.
+pub const OVER_MEMORY: &str = "memory limit";
 
 /// Message carried by the error of an evaluation over its operation limit
 /// (script operations and native work together).
@@ -205,6 +261,13 @@ pub fn build_engine(config: &EngineConfig) -> Engine {
 /// [`build_engine`], and the state its native functions share (budget,
 /// file policy, key orders) for the caller that runs it.
 pub fn build(config: &EngineConfig) -> (Engine, Arc<State>) {
+    build_with(config, config.print.clone().unwrap_or_else(Printer::stdout))
+}
+
+/// [`build`] with `print` going to `printer` (the interpreter passes its
+/// capture buffer); the engine's `print`, `debug` and default output sink
+/// all use it.
+pub fn build_with(config: &EngineConfig, printer: Printer) -> (Engine, Arc<State>) {
     fix_hashing_seed();
     let mut engine = Engine::new();
     engine.register_global_module(package());
@@ -242,10 +305,19 @@ pub fn build(config: &EngineConfig) -> (Engine, Arc<State>) {
         ),
         progress: config.progress.clone(),
         orders: Arc::default(),
+        output: config
+            .output
+            .clone()
+            .unwrap_or_else(|| state::OutputSink::terminal(printer.clone())),
     });
+    let debug = printer.clone();
+    engine.on_print(move |s| printer.line(s));
+    engine.on_debug(move |s, _, _| debug.line(s));
     engine.set_default_tag(state.clone().into_tag());
     let budget = state.budget.clone();
+    let max_memory = l.max_memory;
     engine.on_progress(move |ops| match budget.on_script_progress(ops) {
+        None if memory::over(max_memory) => Some(Dynamic::from(OVER_MEMORY)),
         None => None,
         Some(Stop::Interrupted) => Some(Dynamic::from(INTERRUPTED)),
         Some(Stop::OverBudget) => Some(Dynamic::from(OVER_LIMIT)),

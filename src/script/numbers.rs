@@ -43,6 +43,7 @@ pub mod api {
     #[rhai_fn(return_raw)]
     pub fn fmt(ctx: NativeCallContext, value: Dynamic, spec: &str) -> ScriptResult<Dynamic> {
         if let Some(x) = args::as_number(&value) {
+            let x = lift(&ctx, crate::error::check::finite("value", x))?;
             lift(&ctx, pyformat::format_number(x, spec)).map(Dynamic::from)
         } else if value.is_string() {
             lift(&ctx, pyformat::format_text(&value.to_string(), spec)).map(Dynamic::from)

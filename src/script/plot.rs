@@ -118,13 +118,13 @@ fn series(
             "width" => {
                 s.width = lift(
                     ctx,
-                    crate::error::check::positive("width", args::number(ctx, k, v)?),
+                    crate::error::check::positive_at_most("width", args::number(ctx, k, v)?, 100.0),
                 )?
             }
             "size" => {
                 s.size = lift(
                     ctx,
-                    crate::error::check::positive("size", args::number(ctx, k, v)?),
+                    crate::error::check::positive_at_most("size", args::number(ctx, k, v)?, 1000.0),
                 )?
             }
             "dashed" => s.dashed = args::flag(ctx, k, v)?,
@@ -132,6 +132,13 @@ fn series(
         }
     }
     Ok(s)
+}
+
+/// Add a series, checking the chart's total points against the size limit.
+fn add_series(ctx: &NativeCallContext, c: &mut Chart, s: Series) -> ScriptResult<()> {
+    let points: usize = c.series.iter().map(|s| s.xs.len()).sum::<usize>() + s.xs.len();
+    args::check_size(ctx, "the chart's points", points as f64)?;
+    lift(ctx, c.add(s))
 }
 
 fn law_options(ctx: &NativeCallContext, o: &Map, known: &[&str]) -> ScriptResult<()> {
@@ -191,7 +198,7 @@ pub mod api {
         options: Map,
     ) -> ScriptResult<()> {
         let s = series(&ctx, Mark::Line, &xs, &ys, &options)?;
-        lift(&ctx, c.add(s))
+        super::add_series(&ctx, c, s)
     }
 
     /// Add a line through (xs, ys) in the next colour of the cycle.
@@ -215,7 +222,7 @@ pub mod api {
         options: Map,
     ) -> ScriptResult<()> {
         let s = series(&ctx, Mark::Scatter, &xs, &ys, &options)?;
-        lift(&ctx, c.add(s))
+        super::add_series(&ctx, c, s)
     }
 
     /// Add points at (xs, ys) in the next colour of the cycle.
@@ -286,18 +293,50 @@ pub mod api {
             })
             .collect::<ScriptResult<Vec<_>>>()?;
         let (explicit, n) = match args::as_number(&levels) {
-            Some(n) => (Vec::new(), n.max(1.0) as usize),
-            None => (args::numbers(&ctx, "levels", &levels)?, 0),
+            Some(n) if (1.0..=crate::plot::MAX_LEVELS as f64).contains(&n) => {
+                (Vec::new(), n as usize)
+            }
+            Some(n) => {
+                return Err(fail(
+                    &ctx,
+                    format!(
+                        "levels must be from 1 to {} (or an array of levels), got {}",
+                        crate::plot::MAX_LEVELS,
+                        crate::error::format_value(n)
+                    ),
+                ))
+            }
+            None => {
+                let v = args::numbers(&ctx, "levels", &levels)?;
+                if v.len() > crate::plot::MAX_LEVELS {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "at most {} levels, got {}",
+                            crate::plot::MAX_LEVELS,
+                            v.len()
+                        ),
+                    ));
+                }
+                (v, 0)
+            }
         };
-        let index = |v: f64, g: &[f64]| g.iter().position(|x| *x == v).expect("grid value");
-        let grid_value = |x: f64, y: f64| Ok(rows[index(y, &ys)][index(x, &xs)]);
+        args::check_size(&ctx, "the contour grid", xs.len() as f64 * ys.len() as f64)?;
+        lift(
+            &ctx,
+            crate::script::state::state(&ctx).budget.charge_elements(
+                xs.len() * ys.len() * (explicit.len() + n).max(1),
+                crate::budget::cost::SIMPLE * 4,
+            ),
+        )?;
+        let z: Vec<f64> = rows.concat();
         let sorted = |g: &[f64]| g.windows(2).all(|w| w[0] < w[1]);
         if !sorted(&xs) || !sorted(&ys) {
             return Err(fail(&ctx, "xs and ys must be strictly increasing"));
         }
         c.contours = Some(lift(
             &ctx,
-            Contours::compute(&xs, &ys, (c.x_scale, c.y_scale), grid_value, &explicit, n),
+            Contours::from_grid(&xs, &ys, (c.x_scale, c.y_scale), &z, &explicit, n),
         )?);
         lift(&ctx, c.validate())
     }

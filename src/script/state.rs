@@ -24,6 +24,62 @@ pub struct State {
     pub progress: Option<Progress>,
     /// Key order of the maps the script wrote.
     pub orders: Arc<KeyOrders>,
+    /// Where `eprint`, `display` and `clear_output` go.
+    pub output: OutputSink,
+}
+
+/// What a script asks of whatever shows its output, besides `print`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// A line for the error stream (`eprint`).
+    Stderr(String),
+    /// A value to show now, in every form the front end can take (`display`).
+    Display(crate::script::value::MimeBundle),
+    /// Clear the cell's output (`clear_output`); `wait` until new output arrives.
+    Clear {
+        /// Keep the old output until the next arrives (no flicker).
+        wait: bool,
+    },
+}
+
+/// The receiver of [`Output`] events: a notebook kernel streams them, a
+/// terminal prints them.
+#[derive(Clone)]
+pub struct OutputSink(Arc<dyn Fn(Output) + Send + Sync>);
+
+impl OutputSink {
+    /// Wrap a callback.
+    pub fn new(f: impl Fn(Output) + Send + Sync + 'static) -> OutputSink {
+        OutputSink(Arc::new(f))
+    }
+
+    /// Send one event.
+    pub fn send(&self, o: Output) {
+        (self.0)(o)
+    }
+
+    /// A terminal's way: errors to standard error, displayed values as
+    /// text through `print`, clearing does nothing.
+    pub fn terminal(print: crate::script::Printer) -> OutputSink {
+        OutputSink::new(move |o| match o {
+            Output::Stderr(line) => {
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }
+            Output::Display(bundle) => {
+                if let Some((_, text)) = bundle.into_iter().find(|(m, _)| *m == "text/plain") {
+                    print.line(&text);
+                }
+            }
+            Output::Clear { .. } => {}
+        })
+    }
+}
+
+impl std::fmt::Debug for OutputSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutputSink(..)")
+    }
 }
 
 impl State {
@@ -47,6 +103,7 @@ pub fn state(ctx: &NativeCallContext) -> Arc<State> {
                         files: FilePolicy::default(),
                         progress: None,
                         orders: Arc::default(),
+                        output: OutputSink::terminal(crate::script::Printer::new(|_| {})),
                     })
                 })
                 .clone()

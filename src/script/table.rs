@@ -195,6 +195,8 @@ pub mod api {
     ) -> ScriptResult<()> {
         let len = (!t.names().is_empty()).then(|| t.len());
         let col = value_column(&ctx, name, &values, len)?;
+        let cells = col.len() as f64 * (t.names().len() + 1) as f64;
+        args::check_size(&ctx, "the table's cells", cells)?;
         lift(&ctx, t.set_column(name, col))
     }
 

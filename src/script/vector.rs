@@ -415,6 +415,155 @@ fn register_negation(m: &mut Module) {
             }
             Ok::<_, Box<rhai::EvalAltResult>>(x)
         });
+    FuncRegistration::new("-")
+        .in_global_namespace()
+        .with_params_info(["x: float", "float"])
+        .with_comments([
+            "/// `-x` of a number (an error for NaN or an infinity, as every result here).",
+        ])
+        .set_into_module(m, |x: FLOAT| {
+            if x.is_finite() {
+                Ok(-x)
+            } else {
+                Err(error_at(
+                    "`-`",
+                    rhai::Position::NONE,
+                    format!(
+                        "x must be a finite number, got {}",
+                        crate::error::format_value(x)
+                    ),
+                ))
+            }
+        });
+}
+
+/// `a op b` on two plain numbers by Python 3's rules (what `/`, `%`, `**`
+/// registered on numbers do, and `+ - *` with overflow checked).
+fn numbers_op(op: Binary, a: &Dynamic, b: &Dynamic) -> Option<ScriptResult<Dynamic>> {
+    let fail = |msg: String| error_at(&format!("`{}`", op.symbol()), rhai::Position::NONE, msg);
+    if let (Ok(x), Ok(y)) = (a.as_int(), b.as_int()) {
+        let int = |r: Option<INT>| {
+            r.map(Dynamic::from_int)
+                .ok_or_else(|| fail(format!("integer overflow ({x} {} {y})", op.symbol())))
+        };
+        return Some(match op {
+            Binary::Add => int(x.checked_add(y)),
+            Binary::Sub => int(x.checked_sub(y)),
+            Binary::Mul => int(x.checked_mul(y)),
+            Binary::Rem if y == 0 => Err(fail(format!("division by zero ({x} % 0)"))),
+            Binary::Rem => Ok(Dynamic::from_int(
+                x.rem_euclid(y) + if y < 0 && x.rem_euclid(y) != 0 { y } else { 0 },
+            )),
+            Binary::Pow => match u32::try_from(y).ok().and_then(|e| x.checked_pow(e)) {
+                Some(r) => Ok(Dynamic::from_int(r)),
+                None => float_op(op, x as FLOAT, y as FLOAT).map(Dynamic::from_float),
+            },
+            _ => float_op(op, x as FLOAT, y as FLOAT).map(Dynamic::from_float),
+        });
+    }
+    let x = args::as_number(a)?;
+    let y = args::as_number(b)?;
+    Some(float_op(op, x, y).map(Dynamic::from_float))
+}
+
+/// `a op b` on two floats, checked: division by zero and non-finite results
+/// are errors.
+fn float_op(op: Binary, a: FLOAT, b: FLOAT) -> ScriptResult<FLOAT> {
+    let fail = |msg: String| error_at(&format!("`{}`", op.symbol()), rhai::Position::NONE, msg);
+    if matches!(op, Binary::Div | Binary::Rem) && b == 0.0 {
+        return Err(fail(format!(
+            "division by zero ({} {} 0)",
+            crate::error::format_value(a),
+            op.symbol()
+        )));
+    }
+    op.checked(a, b).map_err(|e| fail(e.to_string()))
+}
+
+/// Compound assignment (`x += 1`, `x /= 2`, `v *= 3`) with the same rules
+/// as the operator: Rhai's built-in versions would keep an integer an
+/// integer (`x /= 2` of 7 giving 3) and let a float overflow silently.
+fn register_op_assign(m: &mut Module) {
+    for op in Binary::OPERATORS {
+        let name = format!("{}=", op.symbol());
+        let doc = [format!(
+            "/// `x {name} y` is `x = x {} y`, with the operator's rules (true division, Python's `%`, checked results).",
+            op.symbol()
+        )];
+        let label = format!("`{name}`");
+        let assign = std::sync::Arc::new(
+            move |ctx: NativeCallContext, x: &mut Dynamic, y: Dynamic| -> ScriptResult<()> {
+                let result = match numbers_op(op, x, &y) {
+                    Some(r) => r.map_err(|e| relabel(e, &label))?,
+                    None => {
+                        let a = x.clone();
+                        let kinds = (args::type_name(&a), args::type_name(&y));
+                        let (av, bv) = (operand_of(&ctx, &a, "x")?, operand_of(&ctx, &y, "y")?);
+                        match (av, bv) {
+                            (Some(av), Some(bv)) => {
+                                Dynamic::from(apply_binary(&ctx, op, av, bv, kinds)?)
+                            }
+                            _ => {
+                                return Err(error_at(
+                                    &label,
+                                    ctx.call_position(),
+                                    format!("no form takes ({}, {})", kinds.0, kinds.1),
+                                ))
+                            }
+                        }
+                    }
+                };
+                *x = result;
+                Ok(())
+            },
+        );
+        for ty in ["int", "float"] {
+            let assign = assign.clone();
+            let reg = FuncRegistration::new(name.as_str())
+                .in_global_namespace()
+                .with_purity(false)
+                .with_params_info(["x: &mut value".to_string(), format!("y: {ty}")])
+                .with_comments(&doc);
+            if ty == "int" {
+                reg.set_into_module(m, move |ctx: NativeCallContext, x: &mut Dynamic, y: INT| {
+                    assign(ctx, x, Dynamic::from_int(y))
+                });
+            } else {
+                reg.set_into_module(
+                    m,
+                    move |ctx: NativeCallContext, x: &mut Dynamic, y: FLOAT| {
+                        assign(ctx, x, Dynamic::from_float(y))
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// An operator's error reported under the compound assignment's name.
+fn relabel(e: Box<rhai::EvalAltResult>, label: &str) -> Box<rhai::EvalAltResult> {
+    match e.as_ref() {
+        rhai::EvalAltResult::ErrorRuntime(msg, pos) => {
+            let text = msg.to_string();
+            let rest = text.split_once(": ").map_or(text.as_str(), |(_, r)| r);
+            error_at(label, *pos, rest)
+        }
+        _ => e,
+    }
+}
+
+/// A vector, array or number as an operand (None for other types).
+fn operand_of(ctx: &NativeCallContext, v: &Dynamic, arg: &str) -> ScriptResult<Option<Operand>> {
+    if let Some(x) = v.read_lock::<Vector>() {
+        return Ok(Some(Operand::Vec(x.clone())));
+    }
+    if let Some(a) = v.read_lock::<Array>() {
+        return a.clone().operand(ctx, arg).map(Some);
+    }
+    match args::as_number(v) {
+        Some(x) => x.operand(ctx, arg).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Every generated family: arithmetic, comparisons, scalar Python
@@ -457,6 +606,7 @@ fn operators() -> Module {
         }
     }
     register_negation(&mut m);
+    register_op_assign(&mut m);
     m.set_iterable::<Vector>();
     m.set_iterable::<Mask>();
     m
@@ -934,6 +1084,7 @@ pub mod api {
     #[rhai_fn(name = "round", return_raw)]
     pub fn round_to(ctx: NativeCallContext, x: Dynamic, decimals: INT) -> ScriptResult<Dynamic> {
         if let Some(v) = args::as_number(&x) {
+            let v = lift(&ctx, crate::error::check::finite("x", v))?;
             return Ok(Dynamic::from_float(elementwise::round_to(v, decimals)));
         }
         let v = super::values(&ctx, &x)?;

@@ -160,9 +160,11 @@ fn load(session: &mut Interpreter, path: &str) -> Reply {
     if path.is_empty() {
         return Reply::Error(":load needs a file, e.g. :load scripts/what_if_budget.rhai".into());
     }
-    let code = match std::fs::read_to_string(path) {
+    // The same policy as a script's reads: only allowed folders, only
+    // regular files, bounded size.
+    let code = match session.state().files.read_to_string(path) {
         Ok(c) => c,
-        Err(e) => return Reply::Error(format!("cannot read '{path}': {e}")),
+        Err(e) => return Reply::Error(format!(":load: {e}")),
     };
     let name = std::mem::replace(&mut session.source_name, path.to_string());
     let result = session.run(&code);
@@ -188,12 +190,18 @@ fn save(session: &Interpreter, path: &str) -> Reply {
     }
     let mut script = session.history().join("\n");
     script.push('\n');
-    match crate::output::write_atomic(std::path::Path::new(path), script.as_bytes()) {
-        Ok(()) => Reply::Text(format!(
-            "saved {} inputs to {path}",
-            session.history().len()
+    // Written where scripts write: inside the output folder.
+    match session
+        .state()
+        .files
+        .write(path, &["rhai"], script.as_bytes())
+    {
+        Ok(file) => Reply::Text(format!(
+            "saved {} inputs to {}",
+            session.history().len(),
+            file.display()
         )),
-        Err(e) => Reply::Error(e.to_string()),
+        Err(e) => Reply::Error(format!(":save: {e}")),
     }
 }
 
@@ -224,16 +232,29 @@ mod tests {
     #[test]
     fn vars_save_load_reset() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Interpreter::capturing();
+        let config = crate::script::EngineConfig {
+            out_dir: Some(dir.path().to_path_buf()),
+            read_dirs: vec![dir.path().to_path_buf()],
+            ..Default::default()
+        };
+        let mut s = Interpreter::with_config(config, true);
         s.run("let C = 1e24;").unwrap();
         s.run("fn double(x) { 2 * x }").unwrap();
         assert!(text(run(&mut s, ":vars")).contains("C  float    1e24"));
-        let file = dir.path().join("s.rhai");
+        let file = dir.path().canonicalize().unwrap().join("s.rhai");
         let f = file.display().to_string();
         assert_eq!(
-            text(run(&mut s, &format!(":save {f}"))),
+            text(run(&mut s, ":save s.rhai")),
             format!("saved 2 inputs to {f}")
         );
+        match run(&mut s, ":save /tmp/elsewhere.rhai") {
+            Reply::Error(e) => assert!(e.contains("absolute paths are not allowed"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        match run(&mut s, ":load /etc/passwd") {
+            Reply::Error(e) => assert!(e.contains("outside the folders scripts may read"), "{e}"),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             run(&mut s, ":reset"),
             Reply::Text("session reset: no variables, no functions".into())

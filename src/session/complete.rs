@@ -20,13 +20,11 @@ pub const COMMANDS: &[&str] = &[
 
 /// The documented functions, computed once (metadata generation is not free).
 pub fn catalog() -> &'static [FnDoc] {
-    static CATALOG: OnceLock<Vec<FnDoc>> = OnceLock::new();
-    CATALOG.get_or_init(docs::catalog)
+    docs::cached()
 }
 
 fn function_names() -> &'static [String] {
-    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
-    NAMES.get_or_init(docs::function_names)
+    docs::function_names()
 }
 
 /// Names callable as methods or read as properties (`law.loss`, `t.len`).
@@ -46,13 +44,53 @@ fn member_names() -> &'static [String] {
     })
 }
 
-/// Candidates for the word that ends at `pos`, and where that word starts.
+/// The byte offset of the `n`th character (Jupyter counts cursor
+/// positions in Unicode code points; Rust slices by bytes).
+pub fn byte_offset(text: &str, n: usize) -> usize {
+    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
+}
+
+/// The number of characters before byte offset `b` (inverse of [`byte_offset`]).
+pub fn char_offset(text: &str, b: usize) -> usize {
+    text.char_indices().take_while(|(i, _)| *i < b).count()
+}
+
+/// `pos` moved back to the nearest character boundary of `text`.
+pub fn boundary(text: &str, pos: usize) -> usize {
+    let mut p = pos.min(text.len());
+    while !text.is_char_boundary(p) {
+        p -= 1;
+    }
+    p
+}
+
+/// Where the identifier (word characters, plus those in `extra`) ending at
+/// `pos` starts.
+fn word_start(before: &str, extra: &[char]) -> usize {
+    before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || extra.contains(c)))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// The identifier around byte offset `pos` (for inspection).
+pub fn word_at(code: &str, pos: usize) -> &str {
+    let pos = boundary(code, pos);
+    let start = word_start(&code[..pos], &[]);
+    let end = code[pos..]
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(code.len(), |(i, _)| pos + i);
+    &code[start..end]
+}
+
+/// Candidates for the word that ends at byte offset `pos`, and where that
+/// word starts.
 pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<String>) {
-    let pos = pos.min(line.len());
+    let pos = boundary(line, pos);
     let before = &line[..pos];
-    let start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-        .map_or(0, |i| i + 1);
+    let start = word_start(before, &[':']);
     let word = &before[start..];
 
     // REPL commands, and function names after `:help`.
@@ -117,7 +155,7 @@ pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<St
 /// The function whose argument list the cursor is in, if any: the name
 /// before the innermost unclosed `(` (outside strings).
 pub fn enclosing_call(line: &str, pos: usize) -> Option<&str> {
-    let before = &line[..pos.min(line.len())];
+    let before = &line[..boundary(line, pos)];
     let mut depth = 0i32;
     let mut in_str: Option<char> = None;
     let mut open_at = None;
@@ -142,10 +180,7 @@ pub fn enclosing_call(line: &str, pos: usize) -> Option<&str> {
     }
     let open = open_at?;
     let head = &before[..open];
-    let name_start = head
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    let name = &head[name_start..];
+    let name = &head[word_start(head, &[])..];
     (!name.is_empty()).then_some(name)
 }
 
@@ -185,6 +220,20 @@ mod tests {
             c.contains(&"optimal".to_string()) && c.contains(&"optimal_for_params".to_string()),
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn positions_are_safe_on_any_text() {
+        let s = Interpreter::capturing();
+        for text in ["é", "→x", "a→", "law(\"é", ":help é", "日本語"] {
+            for pos in 0..=text.len() + 2 {
+                let _ = complete(&s, text, pos);
+                let _ = word_at(text, pos);
+                let _ = signature_hint(text, pos);
+            }
+        }
+        assert_eq!(word_at("→abc d", byte_offset("→abc d", 2)), "abc");
+        assert_eq!((byte_offset("é x", 1), char_offset("é x", 2)), (2, 1));
     }
 
     #[test]

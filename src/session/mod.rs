@@ -23,7 +23,7 @@ use rhai::{ASTNode, Dynamic, Engine, EvalAltResult, Expr, Position, Scope, AST};
 
 use crate::script::state::State;
 use crate::script::value::{self, Cx, MimeBundle};
-use crate::script::{build, diagnostic, EngineConfig};
+use crate::script::{build_with, diagnostic, EngineConfig};
 
 /// A failed evaluation: message, position and a rendered diagnostic.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,13 +86,20 @@ impl Interpreter {
 
     /// A session with explicit limits and output folder.
     pub fn with_config(config: EngineConfig, capture: bool) -> Interpreter {
-        let (mut engine, state) = build(&config);
         let captured = capture.then(|| Arc::new(Mutex::new(Vec::new())));
-        if let Some(buf) = captured.clone() {
-            let dbg = buf.clone();
-            engine.on_print(move |s| buf.lock().expect("print buffer").push(s.to_string()));
-            engine.on_debug(move |s, _, _| dbg.lock().expect("print buffer").push(s.to_string()));
-        }
+        let printer = match (&captured, &config.print) {
+            (Some(buf), _) => {
+                let buf = buf.clone();
+                crate::script::Printer::new(move |s| {
+                    if let Ok(mut b) = buf.lock() {
+                        b.push(s.to_string());
+                    }
+                })
+            }
+            (None, Some(p)) => p.clone(),
+            (None, None) => crate::script::Printer::stdout(),
+        };
+        let (engine, state) = build_with(&config, printer);
         Interpreter {
             engine,
             state,
@@ -183,9 +190,11 @@ impl Interpreter {
     /// Evaluate `code` in the session: `let` variables and `fn` definitions persist.
     pub fn run(&mut self, code: &str) -> Result<Outcome, ScriptError> {
         crate::script::fix_hashing_seed();
+        // Editors on some systems start a UTF-8 file with a byte-order mark.
+        let code = code.strip_prefix('\u{feff}').unwrap_or(code);
         self.state.budget.reset();
-        if let Some(buf) = &self.captured {
-            buf.lock().expect("print buffer").clear();
+        if let Some(mut buf) = self.captured.as_ref().and_then(|b| b.lock().ok()) {
+            buf.clear();
         }
         let ast = self
             .engine
@@ -219,7 +228,7 @@ impl Interpreter {
         let printed = self
             .captured
             .as_ref()
-            .map(|b| std::mem::take(&mut *b.lock().expect("print buffer")))
+            .and_then(|b| b.lock().ok().map(|mut b| std::mem::take(&mut *b)))
             .unwrap_or_default();
         match result {
             Ok(value) => {
@@ -254,10 +263,17 @@ impl Interpreter {
             .map_or((self.source_name.as_str(), code), |(n, t)| {
                 (n.as_str(), t.as_str())
             });
+        let variables: Vec<String> = self.scope.iter().map(|(n, _, _)| n.to_string()).collect();
+        let functions: Vec<String> = self
+            .functions
+            .iter_functions()
+            .map(|f| f.name.to_string())
+            .collect();
+        let message = diagnostic::message_in(e, &variables, &functions);
         ScriptError {
-            message: diagnostic::message(e),
+            rendered: diagnostic::render_message(&message, e, name, text),
+            message,
             position: position_of(diagnostic::position(e)),
-            rendered: diagnostic::render(e, name, text),
             interrupted,
         }
     }

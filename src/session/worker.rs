@@ -78,15 +78,26 @@ impl Session {
                 let mut interp = Interpreter::capturing();
                 interp.set_source_name("<cell>");
                 for code in req_rx {
-                    let reply = interp.run(&code).map(|out| Output {
-                        text: interp.text(&out.value),
-                        bundle: interp
-                            .bundle(&out.value)
-                            .into_iter()
-                            .map(|(m, c)| (m.to_string(), c))
-                            .collect(),
-                        json: interp.json(&out.value),
-                        printed: out.printed,
+                    // A panic (a bug) becomes an error and the session goes on.
+                    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        interp.run(&code).map(|out| Output {
+                            text: interp.text(&out.value),
+                            bundle: interp
+                                .bundle(&out.value)
+                                .into_iter()
+                                .map(|(m, c)| (m.to_string(), c))
+                                .collect(),
+                            json: interp.json(&out.value),
+                            printed: out.printed,
+                        })
+                    }));
+                    let reply = run.unwrap_or_else(|_| {
+                        Err(ScriptError {
+                            message: "the interpreter failed inside this cell (a bug)".into(),
+                            position: None,
+                            rendered: "error: the interpreter failed inside this cell (a bug); the session goes on".into(),
+                            interrupted: false,
+                        })
                     });
                     if rep_tx.send(reply).is_err() {
                         break;

@@ -3,9 +3,11 @@
 //! lives in [`render`]; this module holds the data and its operations.
 
 mod csv_io;
+mod finite;
 mod records;
 pub mod render;
 
+pub use finite::first_non_finite;
 pub use records::Record;
 
 use serde::Serialize;
@@ -140,6 +142,22 @@ impl Table {
             t.set_column(name, col)?;
         }
         Ok(t)
+    }
+
+    /// Build from distinct names and equally long columns in one step
+    /// (adding columns one by one checks every name against every other).
+    pub fn from_parts(names: Vec<String>, columns: Vec<Column>) -> Result<Table> {
+        check::same_length("names", names.len(), "columns", columns.len())?;
+        let len = columns.first().map_or(0, Column::len);
+        for (n, c) in names.iter().zip(&columns) {
+            check::same_length("the table", len, &format!("column '{n}'"), c.len())?;
+        }
+        Ok(Table {
+            formats: vec![NumFormat::Auto; names.len()],
+            index: (0..len as i64).collect(),
+            names,
+            columns,
+        })
     }
 
     /// Number of rows.

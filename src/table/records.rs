@@ -40,6 +40,13 @@ fn fields<R: Serialize>(r: &R) -> Result<serde_json::Map<String, Value>> {
 impl Table {
     /// Records as a table, one row each, columns in the record's field order.
     pub fn from_records<R: Record>(rows: &[R]) -> Result<Table> {
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(field) = super::first_non_finite(r) {
+                return Err(Error::NotFinite(format!(
+                    "row {i}: {field} would not be a finite number; an input is outside the range where it is defined"
+                )));
+            }
+        }
         let rows = rows.iter().map(fields).collect::<Result<Vec<_>>>()?;
         let Some(first) = rows.first() else {
             return Ok(Table::new());

@@ -82,7 +82,10 @@ fn display_cells(t: &Table, rows: &[Option<usize>]) -> Vec<Vec<String>> {
                     let xs: Vec<f64> = picked.iter().map(|&r| v[r]).collect();
                     format_numbers(&xs, *f)
                 }
-                Column::Text(v) => picked.iter().map(|&r| v[r].clone()).collect(),
+                Column::Text(v) => picked
+                    .iter()
+                    .map(|&r| crate::pyformat::printable(&v[r]).into_owned())
+                    .collect(),
             }
             .into_iter();
             rows.iter()
@@ -115,7 +118,11 @@ pub fn to_text(t: &Table) -> String {
     let mut table = TextTable::new();
     table.load_preset(NOTHING);
     let mut header = vec![String::new()];
-    header.extend(t.names().iter().cloned());
+    header.extend(
+        t.names()
+            .iter()
+            .map(|n| crate::pyformat::printable(n).into_owned()),
+    );
     table.set_header(header);
     for (k, r) in rows.iter().enumerate() {
         let mut row = vec![index_label(t, *r)];

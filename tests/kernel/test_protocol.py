@@ -75,6 +75,42 @@ class ProtocolTests(unittest.TestCase):
         content, outputs = self.run_cell("fmt(chinchilla_loss(70e9, 1.4e12), \".4f\")")
         self.assertEqual(self.result_text(outputs), "1.9366")
 
+    def test_print_is_streamed_while_the_cell_runs(self):
+        msg_id = self.kc.execute('print("first"); let t = 0; for i in 0..3000000 { t += 1; } print("last");')
+        start = time.monotonic()
+        first_at = None
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=30)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream" and "first" in msg["content"]["text"] and first_at is None:
+                first_at = time.monotonic() - start
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        total = time.monotonic() - start
+        self.assertIsNotNone(first_at)
+        print(f"\nfirst output after {first_at:.3f} s of a {total:.3f} s cell")
+        self.assertLess(first_at, total / 2, "print output must arrive before the cell ends")
+
+    def test_cursor_positions_count_code_points(self):
+        # "é" is two bytes and one code point: positions in the middle of a
+        # character must not crash inspection or completion.
+        for code, pos in [("é", 1), ("é", 0), ("→x", 2), ("chinchilla_loss(\"é", 17), ("日本語", 3)]:
+            msg_id = self.kc.inspect(code, pos)
+            reply = self.kc.get_shell_msg(timeout=10)
+            self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+            self.assertEqual(reply["content"]["status"], "ok")
+            msg_id = self.kc.complete(code, pos)
+            reply = self.kc.get_shell_msg(timeout=10)
+            self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+            self.assertEqual(reply["content"]["status"], "ok")
+        msg_id = self.kc.complete("é + chinch", 10)
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual(reply["content"]["matches"], ["chinchilla_loss"])
+        self.assertEqual((reply["content"]["cursor_start"], reply["content"]["cursor_end"]), (4, 10))
+        content, outputs = self.run_cell("1 + 1")
+        self.assertEqual(self.result_text(outputs), "2", "the interpreter still answers")
+
     def test_a_thousand_executions_without_a_leak(self):
         pid = self.km.provisioner.pid
         self.run_cell("let t = arch_sweep();")
@@ -87,6 +123,48 @@ class ProtocolTests(unittest.TestCase):
         after = rss_kb(pid)
         print(f"\nkernel RSS before {before} kB, after 1,000 executions {after} kB")
         self.assertLess(after - before, 20_000, f"RSS grew from {before} to {after} kB")
+
+
+class ParentTests(unittest.TestCase):
+    def test_the_kernel_exits_when_its_parent_dies(self):
+        """Start the kernel from a short-lived parent (a shell that waits),
+        kill the parent, and watch the kernel exit on its own."""
+        import subprocess
+        import tempfile
+        import json as _json
+        from jupyter_client.connect import write_connection_file
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec("scaling-lab")
+        exe = spec.argv[0]
+        with tempfile.TemporaryDirectory() as d:
+            cf = os.path.join(d, "k.json")
+            write_connection_file(cf)
+            parent = subprocess.Popen(
+                ["sh", "-c", f'"{exe}" kernel --connection-file "{cf}" & echo $! > "{d}/pid"; wait'],
+            )
+            pid_file = os.path.join(d, "pid")
+            for _ in range(50):
+                if os.path.exists(pid_file) and open(pid_file).read().strip():
+                    break
+                time.sleep(0.1)
+            kernel_pid = int(open(pid_file).read().strip())
+            time.sleep(1.0)
+            self.assertTrue(os.path.exists(f"/proc/{kernel_pid}"), "the kernel started")
+            parent.kill()
+            parent.wait()
+            gone = False
+            for _ in range(50):
+                time.sleep(0.1)
+                try:
+                    with open(f"/proc/{kernel_pid}/status") as f:
+                        if "State:\tZ" in f.read():
+                            gone = True
+                            break
+                except FileNotFoundError:
+                    gone = True
+                    break
+            self.assertTrue(gone, "the kernel must exit within 5 s of its parent's death")
 
 
 if __name__ == "__main__":

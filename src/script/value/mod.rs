@@ -215,6 +215,13 @@ pub mod printing {
 
         use super::shown;
 
+        /// Text as `print` shows it: control characters (an ANSI escape read
+        /// from a file) escaped, so printed data cannot drive the terminal.
+        #[rhai_fn(name = "print")]
+        pub fn string_text(s: rhai::ImmutableString) -> String {
+            crate::pyformat::printable(&s).into_owned()
+        }
+
         /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
         /// value: as the REPL does (maps aligned, vectors like numpy, tables like
         /// a DataFrame).

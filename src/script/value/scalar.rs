@@ -68,21 +68,9 @@ impl Show for bool {
     }
 }
 
-/// Control characters (an ANSI escape in user text) shown as escapes, so
-/// text cannot drive the terminal it is printed to.
+/// Control characters shown as escapes ([`crate::pyformat::printable`]).
 pub fn printable(s: &str) -> String {
-    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::pyformat::printable(s).into_owned()
 }
 
 impl Show for ImmutableString {
