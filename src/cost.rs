@@ -57,8 +57,9 @@ impl Duration {
 /// `machine_pflops` PFLOP/s (20 EF = 20,000 PFLOP/s).
 ///
 /// days = pf_days / machine_pflops. The seed's notebook then divides by 7,
-/// 4 and 52; months of 4 weeks are 8% short and "years = months / 52" is
-/// off by a factor 4.33 (see `docs/errata.md`). Here weeks are 7 days,
+/// 4 and 52; months of 4 weeks are 8% short and "years = months / 52" makes
+/// a year 1456 days, 3.99 times too long, so its years are 3.99x too small
+/// (see `docs/errata.md`). Here weeks are 7 days,
 /// months 30.4375 days and years 365.25 days.
 pub fn pf_days_to_time(pf_days: f64, machine_pflops: f64) -> Result<Duration> {
     let pf_days = check::positive("pf_days", pf_days)?;

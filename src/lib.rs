@@ -36,6 +36,7 @@ pub mod hardware;
 #[cfg(feature = "kernel")]
 pub mod kernel;
 pub mod laws;
+pub mod memory;
 pub mod notebook;
 pub mod numeric;
 pub mod output;
@@ -44,6 +45,7 @@ pub mod pyformat;
 #[cfg(feature = "cli")]
 pub mod repl;
 pub mod script;
+pub mod serving;
 pub mod session;
 pub mod table;
 pub mod transformer;

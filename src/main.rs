@@ -45,6 +45,6 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 fn main() {
-    scaling_lab::script::memory::set_probe(|| LIVE.load(Ordering::Relaxed));
+    scaling_lab::script::heap::set_probe(|| LIVE.load(Ordering::Relaxed));
     std::process::exit(scaling_lab::cli::main());
 }

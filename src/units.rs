@@ -33,6 +33,29 @@ pub fn fmt_si(x: f64) -> String {
     three_sig(x)
 }
 
+/// Bytes with three significant digits in decimal units, as datasheets
+/// and the ZeRO paper write them: `fmt_bytes(3.14e10)` is `"31.4 GB"`.
+/// With `binary`, powers of 1024: `"29.2 GiB"`.
+pub fn fmt_bytes(x: f64, binary: bool) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let (base, units): (f64, [&str; 7]) = if binary {
+        (1024.0, ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"])
+    } else {
+        (1000.0, ["B", "KB", "MB", "GB", "TB", "PB", "EB"])
+    };
+    let a = x.abs();
+    let mut i = 0;
+    while i + 1 < units.len() && round_sig(a / base.powi(i as i32), 3) >= base {
+        i += 1;
+    }
+    if i == 0 {
+        return format!("{x:.0} B");
+    }
+    format!("{} {}", three_sig(x / base.powi(i as i32)), units[i])
+}
+
 fn round_sig(x: f64, digits: i32) -> f64 {
     if x == 0.0 {
         return 0.0;
@@ -51,6 +74,9 @@ fn round_sig(x: f64, digits: i32) -> f64 {
 
 fn three_sig(x: f64) -> String {
     let r = round_sig(x, 3);
+    if r == 0.0 {
+        return "0".into();
+    }
     let mag = r.abs().log10().floor() as i32;
     let decimals = (2 - mag).max(0) as usize;
     format!("{r:.decimals$}")

@@ -4,8 +4,9 @@
 mod common;
 
 use common::{assert_prints_as, assert_rel, eval, eval_err, eval_f64};
-use scaling_lab::laws::hyper::{self, APPROACH1, APPROACH2};
+use scaling_lab::laws::hyper;
 use scaling_lab::laws::inference_optimal;
+use scaling_lab::laws::rules::{APPROACH1, APPROACH2};
 use scaling_lab::laws::Law;
 
 #[test]
@@ -24,12 +25,13 @@ fn approach1_reproduces_hoffmann_table3() {
     ];
     for (n, c, d) in table3 {
         let (n_opt, d_opt) = APPROACH1.optimal(c).unwrap();
+        // Within 3.3% in N and 4.5% in D (the table rounds FLOPs and tokens).
         assert!(
-            (n_opt / n - 1.0).abs() < 0.04,
+            (n_opt / n - 1.0).abs() < 0.033,
             "N at {c:e}: {n_opt:e} vs {n:e}"
         );
         assert!(
-            (d_opt / d - 1.0).abs() < 0.06,
+            (d_opt / d - 1.0).abs() < 0.045,
             "D at {c:e}: {d_opt:e} vs {d:e}"
         );
     }
@@ -130,7 +132,8 @@ fn train_cost_golden_and_the_seeds_machine() {
     let usd = eval_f64(
         r#"train_cost(#{flops: 1e24, hardware: "H100", count: 1024, mfu: 0.4, usd_per_hour: 2}).usd"#,
     );
-    assert_rel(usd, 1e24 / (989e12 * 0.4) / 3600.0 * 2.0, 1e-12);
+    // H100 SXM: 1,979 TFLOPS BF16 with sparsity in the datasheet, 989.5 dense.
+    assert_rel(usd, 1e24 / (989.5e12 * 0.4) / 3600.0 * 2.0, 1e-12);
     // A dollar budget spends exactly its dollars.
     let spent = eval_f64(
         r#"optimal_for_budget(law("chinchilla"), #{usd: 1e6, hardware: "H100", count: 256, mfu: 0.4, usd_per_hour: 2.5}).usd"#,
@@ -143,19 +146,26 @@ fn catalog_errors_say_what_exists() {
     let e = eval_err(r#"hardware("V100")"#).message;
     assert_eq!(
         e,
-        "hardware: unknown hardware 'V100'; known: A100, H100, H200, B200, MI300X, TPUv4, TPUv5p"
+        "hardware: unknown hardware 'V100'; known: A100 SXM, H100 SXM, H100 PCIe, H100 NVL, H200 SXM, B200, MI300X, MI325X, TPU v4, TPU v5e, TPU v5p, TPU v6e"
     );
     let e = eval_err(r#"train_cost(#{flops: 1e24, hardware: "H100", mfu: 1.2})"#).message;
     assert!(e.contains("mfu must be in (0, 1]"), "{e}");
     let e = eval_err(r#"train_cost(#{flops: 1e24, hardware: "A100", precision: "fp8", mfu: 0.4})"#)
         .message;
-    assert!(e.contains("a precision this accelerator supports"), "{e}");
+    assert!(
+        e.contains("a precision this accelerator computes in"),
+        "{e}"
+    );
     let e =
         eval_err(r#"inference_optimal(law("chinchilla"), #{loss: 1.5, inference_tokens: 1e12})"#)
             .message;
     assert!(e.contains("above the law's irreducible loss E"), "{e}");
     let e = eval_err(r#"transformer("gpt-5")"#).message;
-    assert!(e.contains("known: gpt3-175b, llama2-7b, llama2-70b"), "{e}");
+    assert!(e.contains("known: gpt2, gpt2-medium"), "{e}");
+    assert!(
+        e.contains("llama3-405b, mistral-7b, mixtral-8x7b, deepseek-v3"),
+        "{e}"
+    );
     let e = eval_err(r#"law("muennighoff")"#).message;
     assert!(e.contains("known: chinchilla"), "{e}");
     assert!(e.contains("data_constrained"), "{e}");

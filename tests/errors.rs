@@ -301,7 +301,18 @@ fn vectorized_results_match_scalars() {
     assert_eq!(v.as_slice(), expected);
     let t = eval("find_optimal_allocation([1e22, 1e24])");
     let t = t.cast::<scaling_lab::Table>();
-    assert_eq!(t.names(), ["C", "N", "D", "loss"]);
+    assert_eq!(
+        t.names(),
+        [
+            "law",
+            "C",
+            "N",
+            "D",
+            "tokens_per_param",
+            "loss",
+            "loss_from"
+        ]
+    );
     assert_eq!(
         t.num_column("N").unwrap()[1],
         eval_f64("find_optimal_allocation(1e24).N")

@@ -316,8 +316,9 @@ fn catalog_lists_its_sources() {
             "chinchilla",
             "chinchilla_unrounded",
             "epoch2024",
-            "kaplan",
-            "data_constrained"
+            "kaplan_joint",
+            "data_constrained",
+            "krajewski2024"
         ]
     );
     for l in Law::catalog() {
@@ -326,7 +327,7 @@ fn catalog_lists_its_sources() {
     let e = Law::by_name("gopher").unwrap_err().to_string();
     assert_eq!(
         e,
-        "unknown law 'gopher'; known: chinchilla, chinchilla_unrounded, epoch2024, kaplan, data_constrained"
+        "unknown law 'gopher'; known: chinchilla, chinchilla_unrounded, epoch2024, kaplan_joint, data_constrained, krajewski2024"
     );
 }
 

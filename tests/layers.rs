@@ -18,6 +18,8 @@ const LEVELS: &[&[&str]] = &[
         "hardware",
         "transformer",
         "architecture",
+        "memory",
+        "serving",
     ],
     &["fit"],
     &["plot"],

@@ -20,8 +20,8 @@ thread_local! {
         Interpreter::with_config(
             EngineConfig {
                 limits: Limits {
-                    max_operations: 200_000,
-                    max_array_size: 100_000,
+                    max_operations: 50_000,
+                    max_array_size: 20_000,
                     max_memory: 0,
                     ..Limits::default()
                 },

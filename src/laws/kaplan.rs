@@ -121,8 +121,9 @@ impl KaplanJoint {
     ///
     /// With p = alpha_N/alpha_D, minimising (N_c/N)^p + 6 D_c N / C over N
     /// gives N^(p+1) = p N_c^p C / (6 D_c) (set the derivative to zero; the
-    /// outer power is monotone). This is eq. 1.5's own optimum; Kaplan's
-    /// fitted frontier N ∝ C^0.73 (eq. 1.7) came from a different procedure.
+    /// outer power is monotone). This is eq. 1.5's own optimum (N ∝
+    /// C^0.575); Kaplan's fitted frontier N ∝ C^0.73 (eq. 6.1, Table 6;
+    /// [`super::kaplan_training::kaplan_frontier`]) came from a different procedure.
     pub fn optimal(&self, c: f64) -> Result<Allocation> {
         let c = check::positive("C", c)?;
         let p = self.alpha_n / self.alpha_d;

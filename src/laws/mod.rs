@@ -1,12 +1,16 @@
 //! Scaling laws as values: a [`Law`] predicts loss from model size and data,
 //! and knows its compute-optimal allocation.
 
+pub mod compare;
 pub mod data_constrained;
 pub mod fitted;
 pub mod hyper;
 pub mod inference;
 pub mod kaplan;
+pub mod kaplan_training;
+pub mod moe;
 pub mod parametric;
+pub mod rules;
 
 use std::fmt;
 
@@ -80,8 +84,8 @@ const CATALOG: &[(&str, &str, Form)] = &[
         }),
     ),
     (
-        "kaplan",
-        "Kaplan et al. 2020, Scaling Laws for Neural Language Models, eq. 1.5 with Table 2",
+        "kaplan_joint",
+        "Kaplan et al. 2020, Scaling Laws for Neural Language Models, eq. 1.5 with Table 2; its optimum minimises eq. 1.5 under C = 6ND (N grows as C^0.575), unlike Kaplan's fitted frontier N = 1.3e9 C_min^0.73 (Table 6, kaplan_frontier)",
         Form::Kaplan(KaplanJoint::TABLE2),
     ),
     (
@@ -92,8 +96,17 @@ const CATALOG: &[(&str, &str, Form)] = &[
 ];
 
 impl Law {
-    /// Look a law up by catalog name.
+    /// Look a law up by catalog name ("kaplan" is `kaplan_joint`;
+    /// "krajewski2024" is the fine-grained MoE law at granularity 1).
     pub fn by_name(name: &str) -> Result<Law> {
+        if name.eq_ignore_ascii_case(moe::NAME) {
+            return moe::fine_grained(1.0);
+        }
+        let name = if name.eq_ignore_ascii_case("kaplan") {
+            "kaplan_joint"
+        } else {
+            name
+        };
         CATALOG
             .iter()
             .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
@@ -108,7 +121,9 @@ impl Law {
 
     /// The catalog's names.
     pub fn names() -> Vec<&'static str> {
-        CATALOG.iter().map(|(n, _, _)| *n).collect()
+        let mut v: Vec<&'static str> = CATALOG.iter().map(|(n, _, _)| *n).collect();
+        v.push(moe::NAME);
+        v
     }
 
     /// Every catalog entry.

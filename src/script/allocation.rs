@@ -8,6 +8,7 @@ pub mod api {
 
     use crate::allocation;
     use crate::budget::cost;
+    use crate::laws::compare::Answer;
     use crate::laws::{Law, Parametric};
     use crate::script::args::{lift, map2, ScriptResult};
     use crate::script::convert::record_result;
@@ -24,7 +25,10 @@ pub mod api {
     }
 
     /// Compute-optimal N and D for a budget of C FLOPs under the Chinchilla
-    /// law (eq. 10, rounded), C = 6ND: `#{C, N, D, loss}`.
+    /// law (eq. 10, rounded), C = 6ND: `#{law, C, N, D, tokens_per_param,
+    /// loss, loss_from}`. The answer names its law: other laws answer
+    /// differently (`find_optimal_allocation(C, "epoch2024")`,
+    /// `compare_laws(C)`; docs/laws.md says when to prefer which).
     ///
     /// Hoffmann et al. 2022 eq. 4: N_opt = G (C/6)^(beta/(alpha+beta)),
     /// G = (alpha A/(beta B))^(1/(alpha+beta)). (The first seed raised the
@@ -39,8 +43,8 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn find_optimal_allocation(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
-        let law = Parametric::CHINCHILLA;
-        record_result(&ctx, "C", &c, cost::MATH, |c| law.optimal(c))
+        let law = Law::chinchilla();
+        record_result(&ctx, "C", &c, cost::MATH, |c| Answer::of_law(&law, c))
     }
 
     /// The first seed's `find_optimal_allocation`, with its wrong exponent on
@@ -56,10 +60,11 @@ pub mod api {
         record_result(&ctx, "C", &c, cost::MATH, |c| law.seed_optimal(c))
     }
 
-    /// Compute-optimal allocation of C FLOPs under the given law (same as `law.optimal(C)`).
+    /// Compute-optimal allocation of C FLOPs under the given law, with
+    /// the law's name (`law.optimal(C)` without it).
     ///
     /// ```rhai
-    /// find_optimal_allocation(1e24, law("kaplan"))
+    /// find_optimal_allocation(1e24, law("epoch2024")).N   // 9.59e10
     /// ```
     #[rhai_fn(name = "find_optimal_allocation", return_raw)]
     pub fn find_optimal_allocation_law(
@@ -67,7 +72,25 @@ pub mod api {
         c: Dynamic,
         law: Law,
     ) -> ScriptResult<Dynamic> {
-        record_result(&ctx, "C", &c, cost::MATH, |c| law.optimal(c))
+        record_result(&ctx, "C", &c, cost::MATH, |c| Answer::of_law(&law, c))
+    }
+
+    /// Compute-optimal allocation under a law or allocation rule named:
+    /// a catalog law, `"kaplan_frontier"` (Kaplan Table 6), or a rule
+    /// (`"approach1"`, `"approach2"`, `"llama3"`, `"llama3_anchored"`,
+    /// `"deepseek"`); rules without a loss formula report Chinchilla's
+    /// eq. 10 loss (`loss_from` says whose).
+    ///
+    /// ```rhai
+    /// find_optimal_allocation(3.8e25, "llama3_anchored").D   // 1.655e13
+    /// ```
+    #[rhai_fn(name = "find_optimal_allocation", return_raw)]
+    pub fn find_optimal_allocation_named(
+        ctx: NativeCallContext,
+        c: Dynamic,
+        name: &str,
+    ) -> ScriptResult<Dynamic> {
+        record_result(&ctx, "C", &c, cost::MATH, |c| Answer::by_name(name, c))
     }
 
     /// The exponent beta/alpha of N_opt ∝ D_opt^(beta/alpha) under the

@@ -1,37 +1,67 @@
-//! Transformer shapes and sweeps in scripts.
+//! Transformer shapes and sweeps in scripts: `transformer(...)` makes a
+//! `Model` (a [`Transformer`]) whose counts and FLOPs read as properties.
 
 use rhai::plugin::*;
 
 use rhai::{Dynamic, NativeCallContext};
 
-use crate::script::args::{lift, ScriptResult};
+use crate::script::args::{self, fail, lift, ScriptResult};
 use crate::transformer::Transformer;
 
-fn transformer_map(ctx: &NativeCallContext, t: &Transformer) -> ScriptResult<Dynamic> {
-    #[derive(serde::Serialize)]
-    struct Summary {
-        #[serde(flatten)]
-        counts: crate::transformer::Counts,
-        train_flops_per_token: f64,
-        hoffmann_flops_per_token: f64,
+/// A model argument: a shape, or a bare parameter count.
+pub enum ModelArg {
+    /// A preset or a `transformer(...)`.
+    Shape(Transformer),
+    /// A parameter count.
+    Params(f64),
+}
+
+impl ModelArg {
+    /// The shape, or an error saying `what` needs one.
+    pub fn shape(self, ctx: &NativeCallContext, what: &str) -> ScriptResult<Transformer> {
+        match self {
+            ModelArg::Shape(t) => Ok(t),
+            ModelArg::Params(_) => Err(fail(
+                ctx,
+                format!("{what} needs the model's shape: give a preset name (\"llama3-70b\") or a transformer(...), not a parameter count"),
+            )),
+        }
     }
-    let s = Summary {
-        counts: lift(ctx, t.counts())?,
-        train_flops_per_token: lift(ctx, t.train_flops_per_token(false))?,
-        hoffmann_flops_per_token: lift(ctx, t.hoffmann_flops_per_token())?,
-    };
-    crate::script::convert::to_script(ctx, &s)
+}
+
+/// Read a model argument: a preset name, a `transformer(...)` or a number
+/// of parameters.
+pub fn model_arg(ctx: &NativeCallContext, v: &Dynamic) -> ScriptResult<ModelArg> {
+    if let Some(t) = v.read_lock::<Transformer>() {
+        return Ok(ModelArg::Shape(t.clone()));
+    }
+    if v.is_string() {
+        return Ok(ModelArg::Shape(lift(
+            ctx,
+            Transformer::preset(&v.to_string()),
+        )?));
+    }
+    if let Some(n) = args::as_number(v) {
+        let n = lift(ctx, crate::error::check::positive_at_most("model", n, 1e16))?;
+        return Ok(ModelArg::Params(n));
+    }
+    Err(fail(
+        ctx,
+        format!(
+            "model must be a preset name, a transformer(...) or a parameter count, got {} ({})",
+            args::type_name(v),
+            args::shown(v)
+        ),
+    ))
 }
 
 #[export_module]
 pub mod api {
-    use rhai::{Dynamic, Map, NativeCallContext};
+    use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
     use crate::architecture::{self, SweepOptions};
     use crate::script::args::{self, fail, lift, ScriptResult};
-    use crate::transformer::{Norm, Transformer};
-
-    use super::transformer_map;
+    use crate::transformer::{FlopConvention, Latent, Norm, Transformer};
 
     /// The second seed's width sweep with its ratios: d_model from 8192, x1.1
     /// per row, n_layer = floor(d_model/100), d_attn = floor(d_model/75),
@@ -87,36 +117,46 @@ pub mod api {
         Ok(architecture::sweep_table(&rows))
     }
 
-    /// Parameters and training FLOPs of a well-known model: `"gpt3-175b"`,
-    /// `"llama2-7b"`, `"llama2-70b"`, `"chinchilla-70b"`. See `transformer(#{...})`.
+    /// A well-known model's published shape as a `Model`: `"gpt2"`,
+    /// `"gpt2-medium"`, `"gpt2-large"`, `"gpt2-xl"`, `"gpt3-175b"`,
+    /// `"gopher-280b"`, `"chinchilla-70b"`, `"llama2-7b"`, `"llama2-70b"`,
+    /// `"llama3-8b"`, `"llama3-70b"`, `"llama3-405b"` (Llama 3.1),
+    /// `"mistral-7b"`, `"mixtral-8x7b"`, `"deepseek-v3"`. Its properties:
+    /// `total`, `active` (per token, MoE), `non_embedding`,
+    /// `active_non_embedding`, `embedding`, `attention`, `ffn`, `norms`,
+    /// the shape (`d_model`, `n_layer`, `n_heads`, `n_kv_heads`,
+    /// `head_dim`, `d_ff`, `vocab`, `seq_len`, `n_experts`, `top_k`, `name`)
+    /// and `train_flops_per_token` (Kaplan's count); `flops_per_token(model,
+    /// convention)` gives the others. `models()` lists the presets with
+    /// their sources.
     ///
     /// ```rhai
-    /// transformer("llama2-7b").total   // 6738415616
+    /// transformer("llama3-8b").total   // 8030261248
     /// ```
     #[rhai_fn(name = "transformer", return_raw)]
-    pub fn transformer_preset(ctx: NativeCallContext, name: &str) -> ScriptResult<Dynamic> {
-        let t = lift(&ctx, Transformer::preset(name))?;
-        transformer_map(&ctx, &t)
+    pub fn transformer_preset(ctx: NativeCallContext, name: &str) -> ScriptResult<Transformer> {
+        lift(&ctx, Transformer::preset(name))
     }
 
-    /// Exact parameter counts and training FLOPs per token of a shape:
-    /// `d_model`, `n_layer`, `n_heads`, `n_kv_heads` (GQA/MQA; default
-    /// n_heads), `head_dim` (d_model / n_heads), `d_ff` (4 d_model), `gated`
-    /// (SwiGLU, false), `vocab` (32000), `tied` (false), `seq_len` (2048),
-    /// `learned_positions` (false), `relative_positions` (Transformer-XL
-    /// style, as Gopher and Chinchilla; false), `bias` (false), `norm`
-    /// ("rms" or "layer"), `n_experts` (1), `top_k` (1); or `preset` plus
-    /// overrides. Returns `embedding`, `attention`, `ffn`, `norms`, `total`,
-    /// `non_embedding` (the N of the laws), `active_non_embedding` (MoE),
-    /// `train_flops_per_token` (3 x (2 N_active + 2 n_layer n_ctx d_attn),
-    /// Kaplan et al. 2020 §2.1) and `hoffmann_flops_per_token` (Hoffmann et
-    /// al. 2022 Appendix F, which reproduces their Table A4).
+    /// A `Model` of any shape: `d_model`, `n_layer`, `n_heads`,
+    /// `n_kv_heads` (GQA/MQA; default n_heads), `head_dim` (d_model /
+    /// n_heads), `d_ff` (4 d_model), `gated` (SwiGLU, false), `vocab`
+    /// (32000), `tied` (false), `seq_len` (2048), `learned_positions`
+    /// (false), `relative_positions` (Transformer-XL style, as Gopher and
+    /// Chinchilla; false), `bias` (false), `norm` ("rms" or "layer");
+    /// mixtures of experts: `n_experts` (1), `top_k` (1),
+    /// `n_shared_experts` (0), `d_ff_expert` (d_ff), `dense_layers`
+    /// (leading dense layers, 0); latent attention (DeepSeek's MLA):
+    /// `kv_lora_rank`, `q_lora_rank`, `rope_head_dim`, `v_head_dim`; or
+    /// `preset` plus overrides. Counts are exact: every matrix, bias and
+    /// norm. `hoffmann_flops_per_token` is Hoffmann et al. 2022 Appendix F
+    /// (which reproduces their Table A4).
     ///
     /// ```rhai
     /// transformer(#{preset: "llama2-7b", n_experts: 8, top_k: 2}).active_non_embedding   // 1.08e10
     /// ```
     #[rhai_fn(name = "transformer", return_raw)]
-    pub fn transformer_shape(ctx: NativeCallContext, options: Map) -> ScriptResult<Dynamic> {
+    pub fn transformer_shape(ctx: NativeCallContext, options: Map) -> ScriptResult<Transformer> {
         let known = [
             "preset",
             "d_model",
@@ -135,6 +175,13 @@ pub mod api {
             "norm",
             "n_experts",
             "top_k",
+            "n_shared_experts",
+            "d_ff_expert",
+            "dense_layers",
+            "kv_lora_rank",
+            "q_lora_rank",
+            "rope_head_dim",
+            "v_head_dim",
         ];
         args::options(&ctx, &options, &known)?;
         let mut t = match options.get("preset") {
@@ -188,10 +235,130 @@ pub mod api {
                 }
                 "n_experts" => t.n_experts = num()?,
                 "top_k" => t.top_k = num()?,
+                "n_shared_experts" => t.n_shared_experts = num()?,
+                "d_ff_expert" => t.d_ff_expert = Some(num()?),
+                "dense_layers" => t.dense_layers = num()?,
+                "kv_lora_rank" | "q_lora_rank" | "rope_head_dim" | "v_head_dim" => {
+                    let mut l = t.latent.unwrap_or(Latent {
+                        q_rank: None,
+                        kv_rank: 512.0,
+                        rope_dim: 64.0,
+                        v_head_dim: t.head_dim,
+                    });
+                    match k.as_str() {
+                        "kv_lora_rank" => l.kv_rank = num()?,
+                        "q_lora_rank" => l.q_rank = Some(num()?),
+                        "rope_head_dim" => l.rope_dim = num()?,
+                        _ => l.v_head_dim = num()?,
+                    }
+                    t.latent = Some(l);
+                }
                 _ => unreachable!("options() rejected unknown keys"),
             }
         }
-        transformer_map(&ctx, &t)
+        if !options.contains_key("preset") {
+            t.name = "custom".into();
+        } else if options.len() > 1 {
+            t.name = format!("{} (modified)", t.name);
+        }
+        lift(&ctx, t.counts())?;
+        Ok(t)
+    }
+
+    /// A model's count, shape field or FLOPs by name; `m.total` reads the
+    /// same way. Names: `total`, `active`, `non_embedding`,
+    /// `active_non_embedding`, `embedding`, `attention`, `ffn`, `norms`,
+    /// `train_flops_per_token`, `hoffmann_flops_per_token`,
+    /// `flops_per_token` (a map by convention), and the shape's fields.
+    ///
+    /// ```rhai
+    /// transformer("mixtral-8x7b")["active"]   // 1.288e10
+    /// ```
+    #[rhai_fn(index_get, return_raw)]
+    pub fn model_get(
+        ctx: NativeCallContext,
+        m: &mut Transformer,
+        name: &str,
+    ) -> ScriptResult<Dynamic> {
+        let json = crate::script::value::json(
+            &Dynamic::from(m.clone()),
+            crate::script::value::Cx::detached(),
+        );
+        let serde_json::Value::Object(mut fields) = json else {
+            return Err(fail(&ctx, "this model's shape is invalid"));
+        };
+        match fields.remove(name) {
+            Some(v) => Ok(crate::script::convert::from_json(
+                v,
+                &crate::script::state::state(&ctx).orders,
+            )),
+            None => {
+                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                let near = crate::script::diagnostic::similar(name, known.iter().copied());
+                let hint = if near.is_empty() {
+                    format!("; known: {}", known.join(", "))
+                } else {
+                    format!("; did you mean {}?", near.join(" or "))
+                };
+                Err(fail(&ctx, format!("a Model has no '{name}'{hint}")))
+            }
+        }
+    }
+
+    /// The model presets as a Table: name, total and active parameters,
+    /// layers, width, heads, KV heads, experts, context, and where each
+    /// shape comes from (the doc of `transformer(name)` lists them).
+    #[rhai_fn(return_raw)]
+    pub fn models(ctx: NativeCallContext) -> ScriptResult<crate::table::Table> {
+        use crate::table::Cell;
+        let mut rows = Vec::new();
+        for name in crate::transformer::PRESETS {
+            let t = lift(&ctx, Transformer::preset(name))?;
+            let c = lift(&ctx, t.counts())?;
+            rows.push(vec![
+                ("name".to_string(), Cell::Text((*name).into())),
+                ("total".to_string(), Cell::Num(c.total)),
+                ("active".to_string(), Cell::Num(c.active)),
+                ("n_layer".to_string(), Cell::Num(t.n_layer)),
+                ("d_model".to_string(), Cell::Num(t.d_model)),
+                ("n_heads".to_string(), Cell::Num(t.n_heads)),
+                ("n_kv_heads".to_string(), Cell::Num(t.n_kv_heads)),
+                ("n_experts".to_string(), Cell::Num(t.n_experts)),
+                ("seq_len".to_string(), Cell::Num(t.seq_len)),
+            ]);
+        }
+        let mut t = lift(&ctx, crate::table::Table::from_rows(&rows))?;
+        for col in ["total", "active"] {
+            lift(&ctx, t.set_format(col, crate::table::NumFormat::Si))?;
+        }
+        Ok(t)
+    }
+
+    /// Training FLOPs per token (forward and backward) of a model under a
+    /// convention: `"kaplan"` (the default elsewhere: 6 N_active + 6
+    /// n_layer n_ctx d_attn, Kaplan et al. 2020 §2.1), `"palm"` (PaLM
+    /// Appendix B and nanoGPT's MFU: 6 N + 12 L H Q T, N including the
+    /// output projection), or `"chinchilla"` (Hoffmann et al. 2022
+    /// Appendix F as Table A4 counts it). A parameter count gives 6N under
+    /// any convention that needs no shape (`"kaplan"` only).
+    ///
+    /// ```rhai
+    /// flops_per_token("gpt2", "palm")   // 8.552e8 (nanoGPT's estimate_mfu)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn flops_per_token(
+        ctx: NativeCallContext,
+        model: Dynamic,
+        convention: &str,
+    ) -> ScriptResult<FLOAT> {
+        let conv = lift(&ctx, FlopConvention::parse(convention))?;
+        match (super::model_arg(&ctx, &model)?, conv) {
+            (super::ModelArg::Params(n), FlopConvention::Kaplan) => Ok(6.0 * n),
+            (m, _) => {
+                let t = m.shape(&ctx, "this FLOP convention")?;
+                lift(&ctx, t.flops_per_token(conv))
+            }
+        }
     }
 
     /// Shapes near a target non-embedding N at a chosen aspect ratio,

@@ -4,7 +4,7 @@ use rhai::plugin::*;
 
 use rhai::{Map, NativeCallContext};
 
-use crate::hardware::{Accelerator, Cluster};
+use crate::hardware::{Accelerator, Cluster, Precision};
 use crate::script::args::{self, fail, lift, ScriptResult};
 
 /// The options [`cluster_of`] reads, shared by every function that takes a cluster.
@@ -25,7 +25,8 @@ fn cluster_of(ctx: &NativeCallContext, o: &Map) -> ScriptResult<Cluster> {
     let (peak, watts) = match (o.get("hardware"), o.get("peak_flops")) {
         (Some(h), None) => {
             let a = lift(ctx, Accelerator::by_name(&h.to_string()))?;
-            (lift(ctx, a.peak(&precision))?, a.watts)
+            let p = lift(ctx, Precision::parse(&precision))?;
+            (lift(ctx, a.peak(p))?, a.watts)
         }
         (None, Some(p)) => (args::number(ctx, "peak_flops", p)?, None),
         (Some(_), Some(_)) => return Err(fail(ctx, "give hardware or peak_flops, not both")),
@@ -59,10 +60,12 @@ pub mod api {
     use super::{cluster_of, CLUSTER_OPTIONS};
     use crate::budget::cost as work;
     use crate::cost;
-    use crate::hardware::{self, Accelerator};
+    use crate::hardware::{self, Accelerator, Precision};
+    use crate::script::architecture::{model_arg, ModelArg};
     use crate::script::args::{self, fail, lift, map1, ScriptResult};
     use crate::script::convert::{record_result, to_script};
     use crate::table::Cell;
+    use crate::transformer::FlopConvention;
 
     /// Wall-clock time to spend `pf_days` PF-days on a machine sustaining
     /// `machine_pflops` PFLOP/s: `#{days, weeks, months, years}`.
@@ -123,36 +126,45 @@ pub mod api {
         map1(&ctx, "flops", &flops, cost::flops_to_pf_days)
     }
 
-    /// An accelerator's datasheet numbers: `#{name, bf16, fp8, tf32, watts, source}`
-    /// (dense FLOP/s; missing entries are absent). Names: A100, H100, H200,
-    /// B200, MI300X, TPUv4, TPUv5p.
+    /// An accelerator's datasheet numbers: `#{name, memory (bytes),
+    /// bandwidth (bytes/s), interconnect (bytes/s per device,
+    /// bidirectional), bf16, fp8, int8, fp4, tf32 (dense FLOP/s), watts,
+    /// source}`; figures a vendor does not publish are absent. Names: A100
+    /// (SXM 80GB), H100 (= "H100 SXM"), "H100 PCIe", "H100 NVL", H200, B200,
+    /// MI300X, MI325X, "TPU v4", "TPU v5e", "TPU v5p", "TPU v6e". Prices are
+    /// yours to give (`usd_per_hour`).
     ///
     /// ```rhai
-    /// hardware("H100").bf16   // 9.89e14
+    /// hardware("H100").memory   // 8.0e10 bytes (the SXM board)
     /// ```
     #[rhai_fn(name = "hardware", return_raw)]
     pub fn hardware(ctx: NativeCallContext, name: &str) -> ScriptResult<Dynamic> {
         to_script(&ctx, &lift(&ctx, Accelerator::by_name(name))?)
     }
 
-    /// The accelerator catalog as a Table.
+    /// The accelerator catalog as a Table: memory (GB), bandwidth (TB/s),
+    /// interconnect (GB/s), dense TFLOP/s by precision, watts, source.
     #[rhai_fn(name = "hardware")]
     pub fn hardware_all() -> crate::table::Table {
+        // Missing figures read "n/a", never 0 or NaN.
+        let opt = |v: Option<f64>, scale: f64, digits: usize| {
+            Cell::Text(v.map_or("n/a".into(), |v| format!("{:.*}", digits, v / scale)))
+        };
         let rows: Vec<Vec<(String, Cell)>> = hardware::CATALOG
             .iter()
             .map(|a| {
                 vec![
                     ("name".to_string(), Cell::Text(a.name.into())),
+                    (
+                        "memory GB".to_string(),
+                        Cell::Num((a.memory / 1e9 * 10.0).round() / 10.0),
+                    ),
+                    ("bandwidth TB/s".to_string(), Cell::Num(a.bandwidth / 1e12)),
+                    ("interconnect GB/s".to_string(), opt(a.interconnect, 1e9, 0)),
                     ("bf16 TFLOP/s".to_string(), Cell::Num(a.bf16 / 1e12)),
-                    // Missing figures read "n/a", never 0 or NaN.
-                    (
-                        "fp8 TFLOP/s".to_string(),
-                        Cell::Text(a.fp8.map_or("n/a".into(), |v| format!("{:.1}", v / 1e12))),
-                    ),
-                    (
-                        "watts".to_string(),
-                        Cell::Text(a.watts.map_or("n/a".into(), |w| format!("{w:.0}"))),
-                    ),
+                    ("fp8 TFLOP/s".to_string(), opt(a.fp8, 1e12, 1)),
+                    ("int8 TOP/s".to_string(), opt(a.int8, 1e12, 1)),
+                    ("watts".to_string(), opt(a.watts, 1.0, 0)),
                     ("source".to_string(), Cell::Text(a.source.into())),
                 ]
             })
@@ -163,8 +175,9 @@ pub mod api {
     /// Time, accelerator-hours, dollars and energy of a training run:
     /// `train_cost(#{flops, hardware: "H100", count: 1024, mfu: 0.4, usd_per_hour: 2.5})`.
     /// Options: `flops` (or `law` and `C` for the compute-optimal run of a
-    /// budget, or `N` and `D` for 6ND), `hardware` (or `peak_flops`),
-    /// `precision` ("bf16", "fp8", "tf32"), `count` (1), `mfu` (in (0, 1]),
+    /// budget, or `N` and `D` for 6ND, or `model` and `tokens` with an
+    /// optional FLOP `convention`), `hardware` (or `peak_flops`),
+    /// `precision` ("bf16", "fp8", "int8", "fp4", "tf32"), `count` (1), `mfu` (in (0, 1]),
     /// `usd_per_hour` (per accelerator), `watts` (overrides the datasheet).
     /// The seed's "20 EF machine" is `#{peak_flops: 20e18, mfu: 1}`.
     ///
@@ -173,10 +186,43 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Dynamic> {
-        let mut known = vec!["flops", "law", "C", "N", "D"];
+        let mut known = vec![
+            "flops",
+            "law",
+            "C",
+            "N",
+            "D",
+            "model",
+            "tokens",
+            "convention",
+        ];
         known.extend(CLUSTER_OPTIONS);
         args::options(&ctx, &options, &known)?;
         let cluster = cluster_of(&ctx, &options)?;
+        if let Some(m) = options.get("model") {
+            let conv = match options.get("convention") {
+                Some(v) => lift(
+                    &ctx,
+                    FlopConvention::parse(&args::text(&ctx, "convention", v)?),
+                )?,
+                None => FlopConvention::Kaplan,
+            };
+            let per_token = match (model_arg(&ctx, m)?, conv) {
+                (ModelArg::Params(n), FlopConvention::Kaplan) => 6.0 * n,
+                (m, _) => lift(
+                    &ctx,
+                    m.shape(&ctx, "this FLOP convention")?.flops_per_token(conv),
+                )?,
+            };
+            let tokens = options
+                .get("tokens")
+                .ok_or_else(|| fail(&ctx, "tokens is required with model"))?;
+            let tokens = lift(
+                &ctx,
+                crate::error::check::positive("tokens", args::number(&ctx, "tokens", tokens)?),
+            )?;
+            return to_script(&ctx, &lift(&ctx, cluster.cost(per_token * tokens))?);
+        }
         let flops = match (
             options.get("flops"),
             options.get("C"),
@@ -246,6 +292,82 @@ pub mod api {
         let allocation = lift(&ctx, law.optimal(c))?;
         let cost = lift(&ctx, cluster.cost(allocation.c))?;
         to_script(&ctx, &Plan { allocation, cost })
+    }
+
+    /// Model FLOPs utilisation: `mfu(model, #{tokens_per_second, hardware,
+    /// count, convention, precision})` = tokens/s x training FLOPs per
+    /// token / (count x peak). `convention` is "kaplan" (default), "palm"
+    /// (PaLM Appendix B / nanoGPT's `estimate_mfu`) or "chinchilla"; the
+    /// peak is the hardware's dense figure at `precision` ("bf16"), or
+    /// `peak_flops`. `tokens_per_second` (the whole job's) may be a vector.
+    ///
+    /// ```rhai
+    /// mfu("gpt2", #{tokens_per_second: 1.0e5, peak_flops: 312e12, convention: "palm"})   // 0.274
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn mfu(ctx: NativeCallContext, model: Dynamic, options: Map) -> ScriptResult<Dynamic> {
+        args::options(
+            &ctx,
+            &options,
+            &[
+                "tokens_per_second",
+                "hardware",
+                "peak_flops",
+                "precision",
+                "count",
+                "convention",
+            ],
+        )?;
+        let conv = match options.get("convention") {
+            Some(v) => lift(
+                &ctx,
+                FlopConvention::parse(&args::text(&ctx, "convention", v)?),
+            )?,
+            None => FlopConvention::Kaplan,
+        };
+        let per_token = match (model_arg(&ctx, &model)?, conv) {
+            (ModelArg::Params(n), FlopConvention::Kaplan) => 6.0 * n,
+            (m, _) => lift(
+                &ctx,
+                m.shape(&ctx, "this FLOP convention")?.flops_per_token(conv),
+            )?,
+        };
+        let precision = match options.get("precision") {
+            Some(v) => lift(&ctx, Precision::parse(&args::text(&ctx, "precision", v)?))?,
+            None => Precision::Bf16,
+        };
+        let peak = match (options.get("hardware"), options.get("peak_flops")) {
+            (Some(h), None) => {
+                let a = lift(
+                    &ctx,
+                    Accelerator::by_name(&args::text(&ctx, "hardware", h)?),
+                )?;
+                lift(&ctx, a.peak(precision))?
+            }
+            (None, Some(p)) => args::number(&ctx, "peak_flops", p)?,
+            (Some(_), Some(_)) => return Err(fail(&ctx, "give hardware or peak_flops, not both")),
+            (None, None) => return Err(fail(&ctx, "give hardware (e.g. \"H100\") or peak_flops")),
+        };
+        let count = args::opt_number(&ctx, &options, "count", 1.0)?;
+        let count = lift(
+            &ctx,
+            crate::error::check::positive_at_most("count", count, 1e8),
+        )?;
+        let tps = options
+            .get("tokens_per_second")
+            .ok_or_else(|| fail(&ctx, "tokens_per_second is required (the whole job's)"))?;
+        map1(&ctx, "tokens_per_second", tps, |t| {
+            let t = crate::error::check::positive("tokens_per_second", t)?;
+            let u = t * per_token / (count * peak);
+            if u > 1.0 {
+                return Err(crate::Error::InvalidArgument {
+                    arg: "tokens_per_second".into(),
+                    expected: "at most the hardware's peak (MFU <= 1)",
+                    value: format!("{t} tokens/s, MFU {u:.3}"),
+                });
+            }
+            Ok(u)
+        })
     }
 
     /// FLOPs in one PF-day: 8.64e19.

@@ -7,7 +7,7 @@ pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
     use crate::budget::cost;
-    use crate::laws::{hyper, kaplan, Law, Parametric};
+    use crate::laws::{hyper, kaplan, rules, Law, Parametric};
     use crate::script::args::{self, fail, lift, map1, map2, map3, ScriptResult};
     use crate::script::convert::{record_result, to_script};
 
@@ -15,8 +15,9 @@ pub mod api {
     /// coefficients of Hoffmann et al. 2022 eq. 10: E = 1.69, A = 406.4,
     /// B = 410.7, alpha = 0.34, beta = 0.28.
     ///
-    /// `N` is parameters, `D` training tokens; either may be an array
-    /// (the result is then an array).
+    /// `N` is parameters (all of them, embeddings included, as Hoffmann
+    /// counts; Kaplan's laws use non-embedding N), `D` training tokens;
+    /// either may be a vector or an array.
     ///
     /// ```rhai
     /// chinchilla_loss(70e9, 1.4e12)   // 1.9366 (Chinchilla itself)
@@ -130,7 +131,12 @@ pub mod api {
         map1(&ctx, "loss", &loss, kaplan::cost_from_loss)
     }
 
-    /// A law from the catalog by name (`"chinchilla"`, `"kaplan"`); `laws()` lists them.
+    /// A law from the catalog by name: `"chinchilla"` (Hoffmann eq. 10 as
+    /// printed, the default everywhere), `"chinchilla_unrounded"`,
+    /// `"epoch2024"`, `"kaplan_joint"` (Kaplan eq. 1.5; `"kaplan"` too),
+    /// `"data_constrained"`, `"krajewski2024"` (fine-grained MoE at
+    /// granularity 1); `laws()` lists them with their sources and
+    /// docs/laws.md says when to prefer which.
     ///
     /// ```rhai
     /// let l = law("chinchilla");
@@ -139,6 +145,140 @@ pub mod api {
     #[rhai_fn(name = "law", return_raw)]
     pub fn law_by_name(ctx: NativeCallContext, name: &str) -> ScriptResult<Law> {
         lift(&ctx, Law::by_name(name))
+    }
+
+    /// A catalog law with options: `law("krajewski2024", #{G: 8})` is the
+    /// fine-grained MoE law of Krajewski et al. 2024 (eq. 5, Table 1) at
+    /// granularity G (experts 1/G the dense FFN, G of them per token):
+    /// L = 0.47 + (2.1 / G^0.58 + 18.1) / N^0.115 + 30.8 / D^0.147.
+    ///
+    /// ```rhai
+    /// law("krajewski2024", #{G: 8}).loss(1e9, 2e10)   // 3.140 (3.276 at G = 1)
+    /// ```
+    #[rhai_fn(name = "law", return_raw)]
+    pub fn law_with(ctx: NativeCallContext, name: &str, options: Map) -> ScriptResult<Law> {
+        if !name.eq_ignore_ascii_case(crate::laws::moe::NAME) {
+            return Err(fail(
+                &ctx,
+                format!("law '{name}' takes no options (only \"krajewski2024\" does: #{{G: 8}})"),
+            ));
+        }
+        args::options(&ctx, &options, &["G"])?;
+        let g = args::opt_number(&ctx, &options, "G", 1.0)?;
+        lift(&ctx, crate::laws::moe::fine_grained(g))
+    }
+
+    /// Every law and allocation rule at a budget of C FLOPs, one row each:
+    /// `law`, `C`, `N`, `D`, `tokens_per_param`, `loss` and `loss_from`.
+    /// Loss laws give their own optimum and loss (Kaplan's in WebText2
+    /// nats, not comparable with the others); Kaplan's fitted frontier
+    /// (Table 6) and the allocation rules (Hoffmann Approaches 1-2, Llama
+    /// 3, DeepSeek) give N and D, with Chinchilla eq. 10's loss as a common
+    /// yardstick. Every row spends C = 6ND. A vector of budgets gives all
+    /// rows for each budget.
+    ///
+    /// ```rhai
+    /// compare_laws(1e24)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn compare_laws(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<crate::table::Table> {
+        let budgets = match args::Numeric::from_dynamic(&ctx, "C", &c)? {
+            args::Numeric::Scalar(x) => vec![x],
+            args::Numeric::Vector(v) => v.to_vec(),
+        };
+        let mut rows = Vec::new();
+        for (i, c) in budgets.iter().enumerate() {
+            lift(
+                &ctx,
+                crate::script::state::state(&ctx)
+                    .budget
+                    .charge_elements(12, cost::SEARCH),
+            )?;
+            let r = crate::laws::compare::compare_laws(*c).map_err(|e| {
+                fail(
+                    &ctx,
+                    if budgets.len() > 1 {
+                        format!("C[{i}]: {e}")
+                    } else {
+                        e.to_string()
+                    },
+                )
+            })?;
+            rows.extend(r);
+        }
+        lift(&ctx, crate::table::Table::from_records(&rows))
+    }
+
+    /// Kaplan et al. 2020's compute-efficient frontier (Table 6, §6.1) at
+    /// C FLOPs: `c_min_pf_days` (C in PF-days), `N` = 1.3e9 C_min^0.73,
+    /// `B` = 2.0e6 C_min^0.24 tokens, `S_min` = 5.4e3 C_min^0.03 steps and
+    /// `D` = 2e10 C_min^0.27 tokens. This is the frontier Kaplan fitted;
+    /// `law("kaplan_joint").optimal(C)` minimises eq. 1.5 instead (1.52e9
+    /// parameters at 1 PF-day against Table 6's 1.3e9). A vector of budgets
+    /// gives a Table.
+    ///
+    /// ```rhai
+    /// kaplan_frontier(PF_DAY()).N   // 1.3e9
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn kaplan_frontier(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
+        record_result(
+            &ctx,
+            "C",
+            &c,
+            cost::MATH,
+            crate::laws::kaplan_training::kaplan_frontier,
+        )
+    }
+
+    /// Kaplan et al. 2020 eq. 5.6 with Table 3: the loss of N non-embedding
+    /// parameters after S_min steps (at a batch far above the critical
+    /// one): (6.5e13/N)^0.077 + (2.1e3/S_min)^0.76.
+    ///
+    /// ```rhai
+    /// kaplan_loss_steps(1e9, 1e5)   // 2.4005
+    /// ```
+    #[rhai_fn(name = "kaplan_loss_steps", return_raw)]
+    pub fn kaplan_loss_smin(
+        ctx: NativeCallContext,
+        n: Dynamic,
+        s_min: Dynamic,
+    ) -> ScriptResult<Dynamic> {
+        map2(
+            &ctx,
+            ("N", "S_min"),
+            &n,
+            &s_min,
+            crate::laws::kaplan_training::loss_n_smin,
+        )
+    }
+
+    /// Kaplan et al. 2020 eqs. 5.4-5.6 and 1.4: the loss of N parameters
+    /// after `steps` steps of `batch` tokens, with S_min = S / (1 +
+    /// B_crit(L)/B) and B_crit(L) = 2e8 / L^(1/0.21) solved together.
+    /// Gives `loss`, `b_crit` and `s_min`; `steps` may be a vector (a Table).
+    ///
+    /// ```rhai
+    /// kaplan_loss_steps(1e9, #{steps: 1e5, batch: 1e6}).loss
+    /// ```
+    #[rhai_fn(name = "kaplan_loss_steps", return_raw)]
+    pub fn kaplan_loss_run(
+        ctx: NativeCallContext,
+        n: Dynamic,
+        options: Map,
+    ) -> ScriptResult<Dynamic> {
+        args::options(&ctx, &options, &["steps", "batch"])?;
+        let n = args::number(&ctx, "N", &n)?;
+        let batch = options
+            .get("batch")
+            .ok_or_else(|| fail(&ctx, "batch is required (tokens per step)"))?;
+        let batch = args::number(&ctx, "batch", batch)?;
+        let steps = options
+            .get("steps")
+            .ok_or_else(|| fail(&ctx, "steps is required"))?;
+        record_result(&ctx, "steps", steps, cost::SEARCH, |s| {
+            crate::laws::kaplan_training::loss_n_steps(n, s, batch)
+        })
     }
 
     /// A law with your own coefficients: `law(#{E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28})`.
@@ -184,9 +324,9 @@ pub mod api {
                 citation: l.citation,
             })
             .collect();
-        v.extend(hyper::ALLOCATION_LAWS.iter().map(|a| Entry {
+        v.extend(rules::RULES.iter().map(|a| Entry {
             name: a.name.into(),
-            formula: format!("N_opt = {} C^{}, D_opt = C / (6 N_opt)", a.k, a.a),
+            formula: a.formula(),
             citation: a.citation.into(),
         }));
         to_script(&ctx, &v)
@@ -200,7 +340,7 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn hoffmann_approach1(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
-        super::allocation_law(&ctx, &hyper::APPROACH1, &c)
+        super::allocation_law(&ctx, &rules::APPROACH1, &c)
     }
 
     /// Hoffmann et al. 2022 Approach 2 allocation (IsoFLOP profiles; Table 2
@@ -211,7 +351,7 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn hoffmann_approach2(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
-        super::allocation_law(&ctx, &hyper::APPROACH2, &c)
+        super::allocation_law(&ctx, &rules::APPROACH2, &c)
     }
 
     /// DeepSeek LLM 2024 (§3.1): optimal peak learning rate 0.3118 C^-0.1250
@@ -417,7 +557,7 @@ pub mod api {
 /// `#{C, N, D}` of an allocation power law at C FLOPs (a Table for a vector of budgets).
 fn allocation_law(
     ctx: &rhai::NativeCallContext,
-    law: &crate::laws::hyper::AllocationLaw,
+    law: &crate::laws::rules::AllocationRule,
     c: &rhai::Dynamic,
 ) -> crate::script::args::ScriptResult<rhai::Dynamic> {
     crate::script::convert::record_result(ctx, "C", c, crate::budget::cost::MATH, |c| {

@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod files;
 pub mod fit;
+pub mod heap;
 pub mod io;
 pub mod laws;
 pub mod lists;
@@ -70,6 +71,11 @@ pub const DOMAINS: &[Domain] = &[
         title: "Architecture",
         blurb: "Transformer shapes and parameter counts.",
         module: || rhai::exported_module!(architecture::api),
+    },
+    Domain {
+        title: "Memory and serving",
+        blurb: "GPU memory for training (ZeRO, parallelism, activations) and for serving (weights, KV cache), with roofline times.",
+        module: || rhai::exported_module!(memory::api),
     },
     Domain {
         title: "Compute and time",
@@ -272,6 +278,7 @@ pub fn build_with(config: &EngineConfig, printer: Printer) -> (Engine, Arc<State
     let mut engine = Engine::new();
     engine.register_global_module(package());
     engine.register_type_with_name::<Law>("Law");
+    engine.register_type_with_name::<crate::transformer::Transformer>("Model");
     engine.register_type_with_name::<Table>("Table");
     engine.register_type_with_name::<Vector>("vector");
     engine.register_type_with_name::<Mask>("mask");
@@ -317,7 +324,7 @@ pub fn build_with(config: &EngineConfig, printer: Printer) -> (Engine, Arc<State
     let budget = state.budget.clone();
     let max_memory = l.max_memory;
     engine.on_progress(move |ops| match budget.on_script_progress(ops) {
-        None if memory::over(max_memory) => Some(Dynamic::from(OVER_MEMORY)),
+        None if heap::over(max_memory) => Some(Dynamic::from(OVER_MEMORY)),
         None => None,
         Some(Stop::Interrupted) => Some(Dynamic::from(INTERRUPTED)),
         Some(Stop::OverBudget) => Some(Dynamic::from(OVER_LIMIT)),

@@ -21,6 +21,34 @@ pub mod api {
         Ok(units::fmt_si(args::number(&ctx, "x", &x)?))
     }
 
+    /// Bytes in decimal units, three significant digits: `fmt_bytes(3.14e10)`
+    /// is `"31.4 GB"` (GB = 1e9 bytes, as datasheets and the ZeRO paper use).
+    ///
+    /// ```rhai
+    /// fmt_bytes(80e9)   // "80.0 GB"
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn fmt_bytes(ctx: NativeCallContext, x: Dynamic) -> ScriptResult<String> {
+        Ok(units::fmt_bytes(args::number(&ctx, "x", &x)?, false))
+    }
+
+    /// Bytes in binary units when `unit` is "GiB" (KiB, MiB, GiB, TiB by
+    /// size), decimal when "GB": `fmt_bytes(2147483648, "GiB")` is `"2.00 GiB"`.
+    #[rhai_fn(name = "fmt_bytes", return_raw)]
+    pub fn fmt_bytes_unit(ctx: NativeCallContext, x: Dynamic, unit: &str) -> ScriptResult<String> {
+        let binary = match unit {
+            "GiB" | "binary" | "iec" => true,
+            "GB" | "decimal" | "si" => false,
+            other => {
+                return Err(fail(
+                    &ctx,
+                    format!("unit must be \"GB\" (powers of 1000) or \"GiB\" (powers of 1024), got '{other}'"),
+                ))
+            }
+        };
+        Ok(units::fmt_bytes(args::number(&ctx, "x", &x)?, binary))
+    }
+
     /// Parse a number with an optional K/M/B/T (or P/E/Z/Y) suffix: `parse_si("70B")` is 7e10.
     ///
     /// ```rhai

@@ -40,11 +40,14 @@ fn map_row(ctx: &NativeCallContext, i: usize, m: &Map) -> ScriptResult<Vec<(Stri
                 )?)
             } else if v.is_string() {
                 Cell::Text(v.to_string())
+            } else if let Ok(b) = v.as_bool() {
+                // Tables hold numbers and text; a flag reads as text.
+                Cell::Text(b.to_string())
             } else {
                 return Err(fail(
                     ctx,
                     format!(
-                        "rows[{i}].{k} must be a number or a string, got {}",
+                        "rows[{i}].{k} must be a number, a string or a bool, got {}",
                         args::type_name(v)
                     ),
                 ));

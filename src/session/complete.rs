@@ -210,7 +210,7 @@ mod tests {
         assert_eq!(start, 0);
         assert_eq!(c, ["chinchilla_budget", "chinchilla_loss"]);
         let (start, c) = complete(&s, "let x = law(\"ka", 15);
-        assert_eq!((start, c), (13, vec!["kaplan".to_string()]));
+        assert_eq!((start, c), (13, vec!["kaplan_joint".to_string()]));
         let (_, c) = complete(&s, ":he", 3);
         assert_eq!(c, [":help"]);
         let (start, c) = complete(&s, ":help find_opt", 14);

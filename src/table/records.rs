@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{Column, NumFormat, Table};
 use crate::error::{Error, Result};
 
-/// A struct whose fields are numbers or text, convertible to a table row.
+/// A struct whose fields are numbers, text or flags, convertible to a table row.
 pub trait Record: Serialize {
     /// How a field prints in a table.
     fn format(_field: &str) -> NumFormat {
@@ -81,6 +81,9 @@ impl Table {
                         .map(|v| v.as_str().unwrap_or_default().to_string())
                         .collect(),
                 )
+            } else if cells.iter().all(Value::is_boolean) {
+                // Tables hold numbers and text; a yes/no field reads as text.
+                Column::Text(cells.iter().map(|v| v.to_string()).collect())
             } else {
                 return Err(Error::InvalidArgument {
                     arg: format!("field '{name}'"),

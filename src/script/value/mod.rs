@@ -1,7 +1,7 @@
 //! How every script value is shown, in one place.
 //!
 //! Each value type implements [`Show`] in a file of its own (numbers and
-//! text, arrays and maps, vectors and masks, tables, laws, figures) and is
+//! text, arrays and maps, vectors and masks, tables, laws, models, figures) and is
 //! listed once in [`with_show`]. Everything that shows a value goes through
 //! here: `print` (the `to_string` functions this module registers), the
 //! REPL, `eval` and `eval --json`, `to_json` and `save_json`, the notebook
@@ -11,6 +11,7 @@
 mod collection;
 mod figure;
 mod law;
+mod model;
 mod scalar;
 mod table;
 mod vector;
@@ -96,6 +97,7 @@ pub fn with_show<R>(v: &Dynamic, f: impl FnOnce(&dyn Show) -> R) -> Option<R> {
         Mask,
         Table,
         Law,
+        crate::transformer::Transformer,
         Figure,
         Chart,
         Map,
@@ -318,6 +320,23 @@ pub mod printing {
         )]
         pub fn chart_text(ctx: NativeCallContext, c: &mut Chart) -> String {
             shown(&ctx, c)
+        }
+
+        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
+        /// a DataFrame).
+        #[rhai_fn(
+            name = "print",
+            name = "debug",
+            name = "to_string",
+            name = "to_debug",
+            pure
+        )]
+        pub fn model_text(
+            ctx: NativeCallContext,
+            m: &mut crate::transformer::Transformer,
+        ) -> String {
+            shown(&ctx, m)
         }
 
         /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a

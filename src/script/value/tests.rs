@@ -81,7 +81,7 @@ fn maps_keep_written_key_order_and_align() {
     let m = eval(&mut s, "#{zeta: 1, alpha: 2}");
     assert_eq!(s.text(&m).unwrap(), "#{zeta: 1, alpha: 2}");
     assert_eq!(s.json(&m).to_string(), "{\"zeta\":1,\"alpha\":2}");
-    let a = eval(&mut s, "find_optimal_allocation(1e24)");
+    let a = eval(&mut s, "law(\"chinchilla\").optimal(1e24)");
     assert_eq!(
         s.text(&a).unwrap(),
         "#{\n  C     1e24\n  N     4.129670241941513e10 (41.3B)\n  D     4.035834749563674e12 (4.04T)\n  loss  1.9111954199142622\n}"
@@ -96,7 +96,7 @@ fn maps_keep_written_key_order_and_align() {
     s.run("print(#{zeta: 1, alpha: 2})").unwrap();
     let out = s.run("print(find_optimal_allocation(1e24))").unwrap();
     assert!(
-        out.printed[0].starts_with("#{\n  C "),
+        out.printed[0].starts_with("#{\n  law               \"chinchilla\"\n  C "),
         "print aligns like the REPL: {:?}",
         out.printed
     );

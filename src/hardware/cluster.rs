@@ -1,126 +1,9 @@
-//! Accelerators and what a training run costs on them: wall-clock time,
+//! What a training run costs on a cluster: wall-clock time,
 //! accelerator-hours, dollars and energy.
 
 use serde::Serialize;
 
 use crate::error::{check, Error, Result};
-
-/// One accelerator's datasheet numbers (dense, without structured sparsity).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Accelerator {
-    /// Catalog name.
-    pub name: &'static str,
-    /// Peak dense BF16 (or FP16) tensor throughput, FLOP/s.
-    pub bf16: f64,
-    /// Peak dense FP8 throughput, FLOP/s, where the chip has it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fp8: Option<f64>,
-    /// Peak dense TF32 throughput, FLOP/s, where the chip has it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tf32: Option<f64>,
-    /// Board power (TDP / TBP), watts, where published.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub watts: Option<f64>,
-    /// Where the numbers come from.
-    pub source: &'static str,
-}
-
-/// The catalog. Sparse ("with sparsity") datasheet figures are halved to dense.
-pub const CATALOG: &[Accelerator] = &[
-    Accelerator {
-        name: "A100",
-        bf16: 312e12,
-        fp8: None,
-        tf32: Some(156e12),
-        watts: Some(400.0),
-        source: "NVIDIA A100 Tensor Core GPU datasheet (SXM4): BF16 312 TFLOPS, TF32 156 TFLOPS, 400 W",
-    },
-    Accelerator {
-        name: "H100",
-        bf16: 989e12,
-        fp8: Some(1979e12),
-        tf32: Some(494.5e12),
-        watts: Some(700.0),
-        source: "NVIDIA H100 Tensor Core GPU datasheet (SXM5): BF16 1,979 / FP8 3,958 TFLOPS with sparsity (half dense), up to 700 W",
-    },
-    Accelerator {
-        name: "H200",
-        bf16: 989e12,
-        fp8: Some(1979e12),
-        tf32: Some(494.5e12),
-        watts: Some(700.0),
-        source: "NVIDIA H200 Tensor Core GPU datasheet (SXM): same tensor throughput as H100 SXM, up to 700 W",
-    },
-    Accelerator {
-        name: "B200",
-        bf16: 2.25e15,
-        fp8: Some(4.5e15),
-        tf32: Some(1.1e15),
-        watts: Some(1000.0),
-        source: "NVIDIA HGX B200 datasheet: per GPU FP8 9 / BF16 4.5 PFLOPS with sparsity (half dense), 1,000 W",
-    },
-    Accelerator {
-        name: "MI300X",
-        bf16: 1307.4e12,
-        fp8: Some(2614.9e12),
-        tf32: Some(653.7e12),
-        watts: Some(750.0),
-        source: "AMD Instinct MI300X data sheet: FP16/BF16 1,307.4 TFLOPS, FP8 2,614.9 TFLOPS dense, 750 W TBP",
-    },
-    Accelerator {
-        name: "TPUv4",
-        bf16: 275e12,
-        fp8: None,
-        tf32: None,
-        watts: Some(192.0),
-        source: "Jouppi et al. 2023, TPU v4 (ISCA): 275 TFLOPS BF16 peak per chip, 192 W max",
-    },
-    Accelerator {
-        name: "TPUv5p",
-        bf16: 459e12,
-        fp8: None,
-        tf32: None,
-        watts: None,
-        source: "Google Cloud TPU v5p documentation: 459 TFLOPS BF16 per chip (power not published)",
-    },
-];
-
-impl Accelerator {
-    /// Look up by name, ignoring case and the punctuation people add ("h100", "TPU v4").
-    pub fn by_name(name: &str) -> Result<Accelerator> {
-        let key: String = name
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        CATALOG
-            .iter()
-            .find(|a| a.name.to_ascii_lowercase() == key)
-            .copied()
-            .ok_or_else(|| Error::unknown("hardware", name, CATALOG.iter().map(|a| a.name)))
-    }
-
-    /// Peak throughput at a precision: "bf16" (or "fp16"), "fp8", "tf32".
-    pub fn peak(&self, precision: &str) -> Result<f64> {
-        let v = match precision.to_ascii_lowercase().as_str() {
-            "bf16" | "fp16" => Some(self.bf16),
-            "fp8" => self.fp8,
-            "tf32" => self.tf32,
-            _ => {
-                return Err(Error::unknown(
-                    "precision",
-                    precision,
-                    ["bf16", "fp16", "fp8", "tf32"],
-                ));
-            }
-        };
-        v.ok_or_else(|| Error::InvalidArgument {
-            arg: "precision".into(),
-            expected: "a precision this accelerator supports",
-            value: format!("{precision} on {}", self.name),
-        })
-    }
-}
 
 /// A cluster: how many accelerators of which peak, at what utilisation and price.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -254,6 +137,7 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hardware::{Accelerator, Precision};
 
     #[test]
     fn gpt2_small_on_8_a100() {
@@ -268,18 +152,15 @@ mod tests {
     }
 
     #[test]
-    fn names_and_bad_input() {
-        assert_eq!(Accelerator::by_name("TPU v4").unwrap().name, "TPUv4");
-        let e = Accelerator::by_name("V100").unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "unknown hardware 'V100'; known: A100, H100, H200, B200, MI300X, TPUv4, TPUv5p"
-        );
+    fn bad_clusters() {
         assert!(Cluster::new(1e15, 8.0, 1.5, None, None)
             .unwrap_err()
             .to_string()
             .contains("mfu must be in (0, 1]"));
         assert!(Cluster::new(1e15, 8.0, 0.0, None, None).is_err());
-        assert!(Accelerator::by_name("A100").unwrap().peak("fp8").is_err());
+        assert!(Accelerator::by_name("A100")
+            .unwrap()
+            .peak(Precision::Fp8)
+            .is_err());
     }
 }

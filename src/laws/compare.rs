@@ -1,0 +1,161 @@
+//! Every law's answer at one budget, side by side: the choice of law
+//! moves N and D by factors of 2-4 at frontier budgets, and a planner
+//! should see that before trusting any one of them.
+
+use serde::Serialize;
+
+use super::kaplan_training::kaplan_frontier;
+use super::rules::{AllocationRule, RULES};
+use super::{Law, Parametric};
+use crate::error::Result;
+use crate::table::{NumFormat, Record};
+
+/// One law's allocation of a budget.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// Law or rule name.
+    pub law: String,
+    /// Budget, FLOPs.
+    #[serde(rename = "C")]
+    pub c: f64,
+    /// Parameters.
+    #[serde(rename = "N")]
+    pub n: f64,
+    /// Tokens.
+    #[serde(rename = "D")]
+    pub d: f64,
+    /// D / N.
+    pub tokens_per_param: f64,
+    /// Predicted loss.
+    pub loss: f64,
+    /// Whose loss: the law's own, or Chinchilla's eq. 10 for rules that
+    /// have no loss formula.
+    pub loss_from: &'static str,
+}
+
+impl Record for Answer {
+    fn format(field: &str) -> NumFormat {
+        match field {
+            "N" | "D" => NumFormat::Si,
+            "C" => NumFormat::Sci(2),
+            "tokens_per_param" => NumFormat::Fixed(1),
+            _ => NumFormat::Fixed(4),
+        }
+    }
+}
+
+/// Where a law's loss comes from, as the table says it.
+fn own(law: &Law) -> &'static str {
+    match law.name.as_str() {
+        "kaplan_joint" => "own (WebText2 nats)",
+        _ => "own",
+    }
+}
+
+impl Answer {
+    /// A law's own optimum at `c`.
+    pub fn of_law(law: &Law, c: f64) -> Result<Answer> {
+        let a = law.optimal(c)?;
+        Ok(Answer {
+            law: law.name.clone(),
+            c: a.c,
+            n: a.n,
+            d: a.d,
+            tokens_per_param: a.d / a.n,
+            loss: a.loss,
+            loss_from: own(law),
+        })
+    }
+
+    /// An allocation from a source without a loss formula, with
+    /// Chinchilla's eq. 10 loss as the yardstick.
+    fn borrowed(name: &str, c: f64, n: f64, d: f64) -> Result<Answer> {
+        Ok(Answer {
+            law: name.into(),
+            c,
+            n,
+            d,
+            tokens_per_param: d / n,
+            loss: Parametric::CHINCHILLA.loss(n, d)?,
+            loss_from: "chinchilla eq. 10",
+        })
+    }
+
+    /// The allocation of `c` under the law or rule called `name`
+    /// (catalog laws, "kaplan_frontier", the allocation rules).
+    pub fn by_name(name: &str, c: f64) -> Result<Answer> {
+        if let Ok(law) = Law::by_name(name) {
+            return Answer::of_law(&law, c);
+        }
+        if name.eq_ignore_ascii_case("kaplan_frontier") {
+            let f = kaplan_frontier(c)?;
+            return Answer::borrowed("kaplan_frontier", c, f.n, c / (6.0 * f.n));
+        }
+        match AllocationRule::by_name(name) {
+            Ok(rule) => {
+                let (n, d) = rule.optimal(c)?;
+                Answer::borrowed(rule.name, c, n, d)
+            }
+            Err(_) => {
+                let mut known = Law::names();
+                known.push("kaplan_frontier");
+                known.extend(RULES.iter().map(|r| r.name));
+                Err(crate::Error::unknown("law or allocation rule", name, known))
+            }
+        }
+    }
+}
+
+/// The allocation of `c` FLOPs under every law and rule: the catalog laws'
+/// own optima (C = 6ND), Kaplan's Table 6 frontier, and the allocation
+/// rules. Rows whose source has no loss formula get Chinchilla's eq. 10
+/// loss at their N and D, so that one column compares them all; rows with
+/// the frontier's N take D = C / (6N), so that every row spends C.
+pub fn compare_laws(c: f64) -> Result<Vec<Answer>> {
+    let mut rows = Vec::new();
+    for law in Law::catalog() {
+        rows.push(Answer::of_law(&law, c)?);
+    }
+    rows.push(Answer::by_name("kaplan_frontier", c)?);
+    for rule in RULES {
+        rows.push(Answer::by_name(rule.name, c)?);
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_per_law_and_rule() {
+        let rows = compare_laws(1e24).unwrap();
+        let names: Vec<&str> = rows.iter().map(|r| r.law.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "chinchilla",
+                "chinchilla_unrounded",
+                "epoch2024",
+                "kaplan_joint",
+                "data_constrained",
+                "krajewski2024",
+                "kaplan_frontier",
+                "approach1",
+                "approach2",
+                "llama3",
+                "llama3_anchored",
+                "deepseek"
+            ]
+        );
+        // The figures: chinchilla 41.3B on 4.04T, epoch2024 95.9B on 1.74T.
+        let get = |n: &str| rows.iter().find(|r| r.law == n).unwrap();
+        assert_eq!(format!("{:.1}", get("chinchilla").n / 1e9), "41.3");
+        assert_eq!(format!("{:.2}", get("chinchilla").d / 1e12), "4.04");
+        assert_eq!(format!("{:.1}", get("epoch2024").n / 1e9), "95.9");
+        assert_eq!(format!("{:.2}", get("epoch2024").d / 1e12), "1.74");
+        for r in &rows {
+            assert!((6.0 * r.n * r.d / 1e24 - 1.0).abs() < 2e-4, "{}", r.law);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Serving a model: KV cache, whether it fits, and prefill and decode
+//! times as roofline lower bounds.
+//!
+//! Each phase takes at least as long as its FLOPs at peak throughput and
+//! as its bytes at peak memory bandwidth, whichever is longer (the
+//! roofline view of Pope et al. 2022, "Efficiently Scaling Transformer
+//! Inference", §2-3): decoding a small batch reads every weight and the
+//! whole KV cache for a few FLOPs per byte, so it is bandwidth-bound;
+//! prefill is compute-bound. The model is split evenly across `count`
+//! accelerators and communication is free, so the times are lower bounds
+//! (real servers reach perhaps 50-80% of them).
+
+use serde::Serialize;
+
+use crate::error::{check, Error, Result};
+use crate::hardware::{Accelerator, Precision};
+use crate::table::{NumFormat, Record};
+use crate::transformer::{FlopConvention, Transformer};
+
+/// Bytes of KV cache.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KvCache {
+    /// Tokens per sequence.
+    pub tokens: f64,
+    /// Sequences.
+    pub batch: f64,
+    /// Bytes for all of them.
+    pub bytes: f64,
+    /// Bytes per token of one sequence (all layers).
+    pub bytes_per_token: f64,
+}
+
+impl Record for KvCache {
+    fn format(field: &str) -> NumFormat {
+        match field {
+            "tokens" | "batch" => NumFormat::Fixed(0),
+            _ => NumFormat::Si,
+        }
+    }
+}
+
+/// KV cache of `batch` sequences of `tokens` tokens in `dtype`:
+/// 2 n_layer n_kv_heads head_dim bytes per token (keys and values; GQA and
+/// MQA through n_kv_heads), or MLA's compressed latent.
+pub fn kv_cache(t: &Transformer, tokens: f64, batch: f64, dtype: Precision) -> Result<KvCache> {
+    t.validate()?;
+    let tokens = check::positive_at_most("tokens", tokens, 1e10)?;
+    let batch = check::positive_at_most("batch", batch, 1e8)?;
+    let per_token = t.n_layer * t.kv_values_per_token_layer() * dtype.bytes();
+    Ok(KvCache {
+        tokens,
+        batch,
+        bytes: check::finite_result("KV cache", per_token * tokens * batch)?,
+        bytes_per_token: per_token,
+    })
+}
+
+/// A serving setup.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServingSetup {
+    /// The accelerator.
+    pub hardware: Accelerator,
+    /// Accelerators the model is split across.
+    pub count: f64,
+    /// Sequences decoded together.
+    pub batch: f64,
+    /// Tokens per sequence (prompt and generated).
+    pub context: f64,
+    /// Weights' format (bf16, fp8, int8, int4).
+    pub weights: Precision,
+    /// KV cache's format.
+    pub kv: Precision,
+    /// Price per accelerator-hour, if known.
+    pub usd_per_hour: Option<f64>,
+    /// How FLOPs per token are counted.
+    pub convention: FlopConvention,
+}
+
+/// What serving costs and whether it fits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Serving {
+    /// Sequences decoded together.
+    pub batch: f64,
+    /// Tokens per sequence.
+    pub context: f64,
+    /// Bytes of weights.
+    pub weights: f64,
+    /// Bytes of KV cache at this batch and context.
+    pub kv_cache: f64,
+    /// Accelerator memory in all.
+    pub memory: f64,
+    /// weights + kv_cache <= memory.
+    pub fits: bool,
+    /// Largest batch at this context that fits (0 when the weights alone do not).
+    pub max_batch: f64,
+    /// Longest context at this batch that fits (0 when the weights alone do not).
+    pub max_context: f64,
+    /// Prefill of the whole batch's prompts: lower bound, seconds.
+    pub prefill_seconds: f64,
+    /// Decoding one token per sequence at the full context: lower bound, seconds.
+    pub decode_seconds: f64,
+    /// Whether decoding is bound by compute (true) or memory bandwidth (false).
+    pub decode_compute_bound: bool,
+    /// Generated tokens per second across the batch (decode).
+    pub tokens_per_second: f64,
+    /// Dollars per million generated tokens, when a price was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usd_per_million_tokens: Option<f64>,
+}
+
+impl Record for Serving {
+    fn format(field: &str) -> NumFormat {
+        match field {
+            "batch" | "context" | "max_batch" | "max_context" => NumFormat::Fixed(0),
+            "prefill_seconds" | "decode_seconds" => NumFormat::Sci(3),
+            "tokens_per_second" | "usd_per_million_tokens" => NumFormat::Fixed(2),
+            _ => NumFormat::Si,
+        }
+    }
+}
+
+/// Bytes of weights a decode step reads: all dense weights, and of each
+/// MoE layer's routed experts the share a batch of `batch` tokens touches
+/// on average, 1 - (1 - k/E)^batch (uniform routing).
+fn weights_read(t: &Transformer, total_bytes: f64, bytes_per: f64, batch: f64) -> f64 {
+    if !t.is_moe() {
+        return total_bytes;
+    }
+    let e = t.d_ff_expert.unwrap_or(t.d_ff);
+    let mats = if t.gated { 3.0 } else { 2.0 };
+    let routed = (t.n_layer - t.dense_layers) * t.n_experts * mats * t.d_model * e * bytes_per;
+    let touched = 1.0 - (1.0 - t.top_k / t.n_experts).powf(batch);
+    total_bytes - routed + routed * touched
+}
+
+/// Serve `t` on `s`.
+pub fn serving(t: &Transformer, s: &ServingSetup) -> Result<Serving> {
+    let c = t.counts()?;
+    let count = check::positive_at_most("count", s.count, 1e6)?;
+    let batch = check::positive_at_most("batch", s.batch, 1e8)?;
+    let context = check::positive_at_most("context", s.context, 1e9)?;
+    if let Some(p) = s.usd_per_hour {
+        check::positive_at_most("usd_per_hour", p, 1e6)?;
+    }
+    for (arg, p) in [("dtype", s.weights), ("kv_dtype", s.kv)] {
+        if matches!(p, Precision::Tf32) {
+            return Err(Error::InvalidArgument {
+                arg: arg.into(),
+                expected: "a storage format (fp32, bf16, fp8, int8, int4, fp4)",
+                value: "tf32".into(),
+            });
+        }
+    }
+    let hw = &s.hardware;
+    let weights = c.total * s.weights.bytes();
+    let kv = kv_cache(t, context, batch, s.kv)?;
+    let memory = hw.memory * count;
+    let free = memory - weights;
+    let (max_batch, max_context) = if free > 0.0 {
+        (
+            (free / (kv.bytes_per_token * context)).floor(),
+            (free / (kv.bytes_per_token * batch)).floor(),
+        )
+    } else {
+        (0.0, 0.0)
+    };
+    let peak = hw.peak_or_bf16(s.weights) * count;
+    let bandwidth = hw.bandwidth * count;
+    // Prefill: every prompt token's forward pass, attention over half the
+    // context on average (causal); weights read once, KV cache written.
+    let prefill_flops = batch * context * t.forward_flops(s.convention, context / 2.0)?;
+    let prefill_bytes = weights + kv.bytes;
+    let prefill_seconds = (prefill_flops / peak).max(prefill_bytes / bandwidth);
+    // Decode: one token per sequence attending over the full context.
+    let decode_flops = batch * t.forward_flops(s.convention, context)?;
+    let decode_bytes = weights_read(t, weights, s.weights.bytes(), batch) + kv.bytes;
+    let compute = decode_flops / peak;
+    let memory_time = decode_bytes / bandwidth;
+    let decode_seconds = compute.max(memory_time);
+    let tokens_per_second = batch / decode_seconds;
+    let out = Serving {
+        batch,
+        context,
+        weights,
+        kv_cache: kv.bytes,
+        memory,
+        fits: weights + kv.bytes <= memory,
+        max_batch,
+        max_context,
+        prefill_seconds,
+        decode_seconds,
+        decode_compute_bound: compute >= memory_time,
+        tokens_per_second,
+        usd_per_million_tokens: s
+            .usd_per_hour
+            .map(|p| p * count / 3600.0 / tokens_per_second * 1e6),
+    };
+    check::finite_result("decode time", out.decode_seconds)?;
+    check::finite_result("prefill time", out.prefill_seconds)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(hw: &str, count: f64, batch: f64, context: f64, dtype: Precision) -> ServingSetup {
+        ServingSetup {
+            hardware: Accelerator::by_name(hw).unwrap(),
+            count,
+            batch,
+            context,
+            weights: dtype,
+            kv: Precision::Bf16,
+            usd_per_hour: Some(2.0),
+            convention: FlopConvention::Kaplan,
+        }
+    }
+
+    #[test]
+    fn kv_cache_of_llama2_7b_and_gqa() {
+        // Llama 2 7B (32 layers, 32 KV heads of 128) in fp16: 2 x 32 x 4096
+        // x 2 bytes = 512 KiB per token, 2 GiB for 4096 tokens.
+        let t = Transformer::preset("llama2-7b").unwrap();
+        let k = kv_cache(&t, 4096.0, 1.0, Precision::Bf16).unwrap();
+        assert_eq!(k.bytes_per_token, 524_288.0);
+        assert_eq!(k.bytes, 2.0 * 1024f64.powi(3));
+        // Llama 3 70B: 80 layers, 8 KV heads of 128: 320 KiB per token.
+        let t = Transformer::preset("llama3-70b").unwrap();
+        let k = kv_cache(&t, 1.0, 1.0, Precision::Bf16).unwrap();
+        assert_eq!(k.bytes_per_token, 2.0 * 80.0 * 8.0 * 128.0 * 2.0);
+        assert!(kv_cache(&t, 0.0, 1.0, Precision::Bf16).is_err());
+    }
+
+    #[test]
+    fn llama3_70b_on_one_8xh100_node() {
+        let t = Transformer::preset("llama3-70b").unwrap();
+        let s = serving(&t, &setup("H100", 8.0, 32.0, 8192.0, Precision::Bf16)).unwrap();
+        // 70.55B x 2 bytes = 141.1 GB of weights in 640 GB; 32 x 8192 tokens
+        // of 320 KiB = 85.9 GB of cache.
+        assert!(s.fits);
+        assert_eq!(format!("{:.1}", s.weights / 1e9), "141.1");
+        assert_eq!(format!("{:.1}", s.kv_cache / 1e9), "85.9");
+        // Decoding batch 32 reads 227 GB per step at 26.8 TB/s: bandwidth-bound.
+        assert!(!s.decode_compute_bound);
+        let bound = (s.weights + s.kv_cache) / (8.0 * 3.35e12);
+        assert!((s.decode_seconds / bound - 1.0).abs() < 1e-12);
+        assert_eq!(
+            s.max_batch,
+            ((640e9 - s.weights) / (327_680.0 * 8192.0)).floor()
+        );
+        // Prefill is compute-bound: 32 x 8192 tokens at 8 x 989.5 TFLOP/s.
+        let flops = 32.0 * 8192.0 * t.forward_flops(FlopConvention::Kaplan, 4096.0).unwrap();
+        assert!((s.prefill_seconds / (flops / (8.0 * 989.5e12)) - 1.0).abs() < 1e-12);
+        let usd = s.usd_per_million_tokens.unwrap();
+        assert!((usd - 16.0 / 3600.0 / s.tokens_per_second * 1e6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn int4_weights_fit_where_bf16_do_not() {
+        let t = Transformer::preset("llama3-405b").unwrap();
+        let bf16 = serving(&t, &setup("H100", 8.0, 1.0, 8192.0, Precision::Bf16)).unwrap();
+        let int4 = serving(&t, &setup("H100", 8.0, 1.0, 8192.0, Precision::Int4)).unwrap();
+        assert!(!bf16.fits && bf16.max_batch == 0.0);
+        assert!(int4.fits && int4.max_batch > 100.0);
+    }
+
+    #[test]
+    fn moe_decode_reads_only_touched_experts() {
+        let t = Transformer::preset("mixtral-8x7b").unwrap();
+        let one = serving(&t, &setup("H100", 2.0, 1.0, 1024.0, Precision::Bf16)).unwrap();
+        let many = serving(&t, &setup("H100", 2.0, 64.0, 1024.0, Precision::Bf16)).unwrap();
+        // Batch 1 reads 2 of 8 experts per layer; batch 64 nearly all.
+        let active = t.counts().unwrap().active * 2.0;
+        assert!(one.decode_seconds * 2.0 * 3.35e12 < 1.01 * (active + one.kv_cache));
+        assert!(many.decode_seconds * 2.0 * 3.35e12 > 0.99 * many.weights);
+    }
+}
