@@ -32,6 +32,9 @@ fn plots(c: &mut Criterion) {
     c.bench_function("four-panel figure: render PNG 2100x1500", |b| {
         b.iter(|| black_box(render::to_png(&fig).unwrap().len()))
     });
+    c.bench_function("four-panel figure: rasterize only (RGBA)", |b| {
+        b.iter(|| black_box(render::to_rgba(&fig).unwrap().1))
+    });
     c.bench_function("four-panel figure: render SVG", |b| {
         b.iter(|| black_box(render::to_svg(&fig).unwrap().len()))
     });

@@ -18,7 +18,7 @@ use crate::session::Interpreter;
     name = "scaling-lab",
     version,
     about = "Scaling laws, compute-optimal allocation and training cost, scriptable with Rhai",
-    after_help = "Examples:\n  scaling-lab run scripts/seed_demo.rhai --out build\n  scaling-lab eval 'find_optimal_allocation(1e24)'\n  scaling-lab eval --json 'chinchilla_loss(70e9, 1.4e12)'\n  scaling-lab doc > docs/functions.md"
+    after_help = "Examples:\n  scaling-lab run scripts/seed_demo.rhai --out build\n  scaling-lab run study.rhai --set C=1e24 --set name=run1\n  scaling-lab eval 'find_optimal_allocation(1e24)'\n  scaling-lab eval --json 'chinchilla_loss(70e9, 1.4e12)'\n  scaling-lab doc > docs/functions.md"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -44,8 +44,12 @@ struct SessionArgs {
 enum Command {
     /// Run a Rhai script.
     Run {
-        /// The script (.rhai).
+        /// The script (.rhai), or `-` to read it from standard input.
         file: PathBuf,
+        /// Define a variable before the script runs (repeatable): numbers
+        /// become numbers, `true`/`false` booleans, anything else a string.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -187,7 +191,7 @@ impl SessionArgs {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Some(Command::Run { file, session }) => run_file(&file, &session),
+        Some(Command::Run { file, set, session }) => run_file(&file, &set, &session),
         Some(Command::Eval {
             expr,
             json,
@@ -229,15 +233,65 @@ fn repl(args: &SessionArgs) -> Result<(), String> {
     }
 }
 
-fn run_file(file: &Path, args: &SessionArgs) -> Result<(), String> {
-    let code = std::fs::read_to_string(file)
-        .map_err(|e| format!("error: cannot read script '{}': {e}", file.display()))?;
-    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+/// `NAME=VALUE` as a script variable: an integer, a float, a boolean, or
+/// the text itself.
+fn assignment(text: &str) -> Result<(String, rhai::Dynamic), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("error: --set {text}: expected NAME=VALUE"))?;
+    let name = name.trim();
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(format!(
+            "error: --set {text}: '{name}' is not a variable name (letters, digits, _)"
+        ));
+    }
+    let v = if let Ok(i) = value.parse::<rhai::INT>() {
+        rhai::Dynamic::from_int(i)
+    } else if let Some(f) = value.parse::<f64>().ok().filter(|f| f.is_finite()) {
+        rhai::Dynamic::from_float(f)
+    } else if value == "true" || value == "false" {
+        rhai::Dynamic::from_bool(value == "true")
+    } else {
+        rhai::Dynamic::from(value.to_string())
+    };
+    Ok((name.to_string(), v))
+}
+
+fn run_file(file: &Path, set: &[String], args: &SessionArgs) -> Result<(), String> {
+    let from_stdin = file.as_os_str() == "-";
+    let code = if from_stdin {
+        let mut code = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut code)
+            .map_err(|e| format!("error: cannot read the script from standard input: {e}"))?;
+        code
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| format!("error: cannot read script '{}': {e}", file.display()))?
+    };
+    let vars = set
+        .iter()
+        .map(|a| assignment(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dir = file
+        .parent()
+        .filter(|d| !from_stdin && !d.as_os_str().is_empty());
     let mut session = Interpreter::with_config(
         args.config(Some(dir.unwrap_or(Path::new("."))), true)?,
         false,
     );
-    session.set_source_name(file.display().to_string());
+    session.set_source_name(if from_stdin {
+        "<stdin>".to_string()
+    } else {
+        file.display().to_string()
+    });
+    for (name, value) in vars {
+        session.set_variable(&name, value);
+    }
     session.run(&code).map(|_| ()).map_err(|e| e.rendered)
 }
 

@@ -178,6 +178,9 @@ pub fn format_number(x: f64, spec: &str) -> Result<String> {
             _ => unreachable!("parse_spec admits only known types"),
         }
     };
+    // A value that rounds to zero prints without a sign ("0.0000", not
+    // Python's "-0.0000"): a negative zero reads as a bug in a table.
+    let neg = neg && body.chars().any(|c| c.is_ascii_digit() && c != '0');
     let sign = match (neg, s.sign) {
         (true, _) => "-",
         (false, Some('+')) => "+",
@@ -306,6 +309,14 @@ mod tests {
             want,
             "format({x}, {spec:?})"
         );
+    }
+
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!(format_number(-1e-5, ".4f").unwrap(), "0.0000");
+        assert_eq!(format_number(-0.0, ".2f").unwrap(), "0.00");
+        assert_eq!(format_number(-0.00006, ".4f").unwrap(), "-0.0001");
+        assert_eq!(format_number(-1e-9, ".2e").unwrap(), "-1.00e-09");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
 use rustyline::history::{DefaultHistory, History};
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Config, Context, Editor, Helper};
 
 use crate::script::EngineConfig;
@@ -22,6 +22,8 @@ use crate::session::syntax::{self, Completeness, TokenKind};
 use crate::session::{complete, Interpreter};
 
 const PROMPT: &str = ">> ";
+/// The prompt of the lines an unfinished input continues on.
+const CONTINUATION: &str = ".. ";
 const HISTORY_SIZE: usize = 1000;
 
 /// Where history lives: `$SCALING_LAB_HISTORY`, else the platform data folder
@@ -129,19 +131,10 @@ impl Highlighter for ReplHelper {
     }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        if input.trim_start().starts_with(':') {
-            return Ok(ValidationResult::Valid(None));
-        }
-        let s = self.session.lock().expect("session");
-        Ok(match syntax::completeness(s.engine(), input) {
-            Completeness::Incomplete => ValidationResult::Incomplete,
-            _ => ValidationResult::Valid(None),
-        })
-    }
-}
+// Unfinished input is collected by the read loop (one line per readline,
+// with a continuation prompt), so every line typed ahead or pasted arrives
+// as its own line.
+impl Validator for ReplHelper {}
 
 impl Helper for ReplHelper {}
 
@@ -218,7 +211,7 @@ fn interactive(session: Arc<Mutex<Interpreter>>) -> i32 {
     let config = Config::builder()
         .max_history_size(HISTORY_SIZE)
         .expect("history size is positive")
-        .auto_add_history(true)
+        .auto_add_history(false)
         .history_ignore_dups(true)
         .expect("valid setting")
         .completion_type(rustyline::CompletionType::List)
@@ -242,17 +235,37 @@ fn interactive(session: Arc<Mutex<Interpreter>>) -> i32 {
         "scaling-lab {} (Rhai). :help for help, Tab to complete, Ctrl-D to quit.",
         env!("CARGO_PKG_VERSION")
     ));
+    let mut pending = String::new();
     loop {
-        match editor.readline(PROMPT) {
+        let prompt = if pending.is_empty() {
+            PROMPT
+        } else {
+            CONTINUATION
+        };
+        match editor.readline(prompt) {
             Ok(line) => {
-                if line.trim().is_empty() {
+                if pending.is_empty() && line.trim().is_empty() {
                     continue;
                 }
-                if evaluate(&session, &line, colour).is_err() {
+                if !pending.is_empty() {
+                    pending.push('\n');
+                }
+                pending.push_str(&line);
+                let ready = pending.trim_start().starts_with(':') || {
+                    let s = session.lock().expect("session");
+                    syntax::completeness(s.engine(), &pending) != Completeness::Incomplete
+                };
+                if !ready {
+                    continue;
+                }
+                let input = std::mem::take(&mut pending);
+                let _ = editor.add_history_entry(input.as_str());
+                if evaluate(&session, &input, colour).is_err() {
                     break;
                 }
             }
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C drops an unfinished input, or clears the line.
+            Err(ReadlineError::Interrupted) => pending.clear(),
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -1,18 +1,29 @@
 //! Readable numbers: `1.4e12` as `1.40T` and back.
 //!
 //! The suffixes are the ones papers use for parameters and tokens:
-//! K (1e3), M (1e6), B (1e9), T (1e12). Beyond 1e15, where FLOP counts live,
-//! scientific notation reads better than P/E/Z, so [`fmt_si`] switches to it;
-//! [`parse_si`] still accepts the SI prefixes P, E, Z, Y and G (= B).
+//! K (1e3), M (1e6), B (1e9), T (1e12), then the SI prefixes P (1e15), E
+//! (1e18), Z (1e21) and Y (1e24) for FLOP counts; beyond 1e27 [`fmt_si`]
+//! writes scientific notation. [`parse_si`] accepts the same suffixes and
+//! G (= B).
 
 use crate::error::{Error, Result};
 
-const SUFFIXES: &[(f64, &str)] = &[(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")];
+const SUFFIXES: &[(f64, &str)] = &[
+    (1e24, "Y"),
+    (1e21, "Z"),
+    (1e18, "E"),
+    (1e15, "P"),
+    (1e12, "T"),
+    (1e9, "B"),
+    (1e6, "M"),
+    (1e3, "K"),
+];
 
-/// Format with three significant digits and a K/M/B/T suffix: `1.4e12` -> `"1.40T"`.
+/// Format with three significant digits and a K/M/B/T/P/E/Z/Y suffix:
+/// `1.4e12` -> `"1.40T"`, `5.76e23` -> `"576Z"`.
 ///
-/// Magnitudes below 1e3 get no suffix; from 1e15 up, and below 1e-3, the
-/// result is scientific (`"5.76e23"`). NaN and infinities print as such.
+/// Magnitudes below 1e3 get no suffix; from 1e27 up, and below 1e-3, the
+/// result is scientific (`"3.00e28"`). NaN and infinities print as such.
 pub fn fmt_si(x: f64) -> String {
     if !x.is_finite() {
         return format!("{x}");
@@ -21,7 +32,7 @@ pub fn fmt_si(x: f64) -> String {
     if a == 0.0 {
         return "0".into();
     }
-    if !(1e-3..1e15).contains(&a) {
+    if !(1e-3..1e27).contains(&a) || round_sig(a, 3) >= 1e27 {
         return format!("{x:.2e}");
     }
     for &(scale, suffix) in SUFFIXES {
@@ -140,7 +151,11 @@ mod tests {
             (1234.0, "1.23K"),
             (12.345, "12.3"),
             (0.5, "0.500"),
-            (5.76e23, "5.76e23"),
+            (5.76e23, "576Z"),
+            (1e15, "1.00P"),
+            (2.5e18, "2.50E"),
+            (1e24, "1.00Y"),
+            (3e28, "3.00e28"),
             (-2.5e6, "-2.50M"),
             (0.0, "0"),
         ];

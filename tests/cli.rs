@@ -72,7 +72,7 @@ fn run_the_seed_demo() {
             "DEMO 4: Chinchilla vs Kaplan Scaling Laws",
         ))
         .stdout(predicate::str::contains(
-            "Chinchilla (2022)    5.76e+23      32.2B          2982B      1.931",
+            "Chinchilla (2022)    5.76e+23        32.2B           2982B           1.931\n",
         ));
 }
 
@@ -221,4 +221,70 @@ fn reads_need_an_allowed_folder() {
         .assert()
         .success()
         .stdout("1\n");
+}
+
+#[test]
+fn set_defines_variables_before_the_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("study.rhai");
+    std::fs::write(
+        &script,
+        "let budget = if is_def_var(\"C\") { C } else { 1e22 };\nprint(`${type_of(budget)} ${budget} ${type_of(n)} ${name} ${flag}`);\nprint(fmt_si(find_optimal_allocation(budget).N));\n",
+    )
+    .unwrap();
+    bin()
+        .args(["run", script.to_str().unwrap()])
+        .args([
+            "--set",
+            "C=1e24",
+            "--set",
+            "n=8",
+            "--set",
+            "name=run 1",
+            "--set",
+            "flag=true",
+        ])
+        .assert()
+        .success()
+        .stdout("f64 1e24 i64 run 1 true\n41.3B\n");
+    bin()
+        .args([
+            "run",
+            script.to_str().unwrap(),
+            "--set",
+            "n=1",
+            "--set",
+            "name=x",
+            "--set",
+            "flag=false",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with("5.16B\n"));
+    bin()
+        .args(["run", script.to_str().unwrap(), "--set", "2x=1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("'2x' is not a variable name"));
+    bin()
+        .args(["run", script.to_str().unwrap(), "--set", "C"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("expected NAME=VALUE"));
+}
+
+#[test]
+fn run_dash_reads_the_script_from_stdin() {
+    bin()
+        .args(["run", "-", "--set", "x=2"])
+        .write_stdin("print(x * 21);\nlet y = ;\n")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("<stdin>:2"));
+    bin()
+        .args(["run", "-"])
+        .write_stdin("print(chinchilla_loss(70e9, 1.4e12));\n")
+        .assert()
+        .success()
+        .stdout("1.9366454705587173\n");
 }

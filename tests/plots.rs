@@ -43,10 +43,13 @@ fn seed_demo_writes_the_four_panel_figure() {
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
     assert_eq!(root.attribute("width"), Some("2100"));
+    // Text is drawn as glyph outlines (no font needed to view the file);
+    // each text path keeps its words in aria-label.
+    assert!(!svg.contains("<text") && !svg.contains("font-family"));
     let texts: Vec<&str> = doc
         .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text().map(str::trim))
+        .filter(|n| n.has_tag_name("path"))
+        .filter_map(|n| n.attribute("aria-label"))
         .collect();
     for want in [
         "Loss vs Model Size (D = 200B tokens)",
@@ -214,4 +217,63 @@ fn single_charts_save_at_matplotlib_default_size() {
     .unwrap();
     let img = image::open(dir.path().join("loss.png")).unwrap();
     assert_eq!((img.width(), img.height()), (640, 480));
+}
+
+/// A straight power law on log-log axes, drawn in pure red without a grid.
+fn red_line_pixels() -> (Vec<u8>, u32, u32) {
+    let mut c = Chart::new(Scale::Log, Scale::Log);
+    c.grid = false;
+    let xs = scaling_lab::numeric::logspace(6.0, 11.0, 60).unwrap();
+    let ys: Vec<f64> = xs.iter().map(|x| 3.0 * x.powf(-0.3)).collect();
+    let mut s = Series::new(Mark::Line, xs.to_vec(), ys).unwrap();
+    s.color = Some(scaling_lab::plot::Rgb(255, 0, 0));
+    c.add(s).unwrap();
+    render::to_rgba(&Figure::single(c)).unwrap()
+}
+
+/// How red a pixel is: 0 (white, gray or black) to 1 (pure red).
+fn redness(px: &[u8]) -> f64 {
+    (px[0] as f64 - px[1].max(px[2]) as f64).max(0.0) / 255.0
+}
+
+#[test]
+fn straight_lines_stay_straight_to_half_a_pixel() {
+    let (rgba, w, h) = red_line_pixels();
+    // The line's centre in each column: the redness-weighted mean row.
+    let mut centres = Vec::new();
+    for x in 0..w as usize {
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for y in 0..h as usize {
+            let r = redness(&rgba[(y * w as usize + x) * 4..][..4]);
+            sum += r * y as f64;
+            weight += r;
+        }
+        if weight > 0.5 {
+            centres.push((x as f64, sum / weight));
+        }
+    }
+    assert!(centres.len() > 400, "{} columns", centres.len());
+    // Ignore the ends (round-off of the stroke's caps), fit a line, measure.
+    let inner = &centres[5..centres.len() - 5];
+    let n = inner.len() as f64;
+    let (sx, sy) = inner.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
+    let (mx, my) = (sx / n, sy / n);
+    let slope = inner.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>()
+        / inner.iter().map(|p| (p.0 - mx).powi(2)).sum::<f64>();
+    let worst = inner
+        .iter()
+        .map(|p| (p.1 - (my + slope * (p.0 - mx))).abs())
+        .fold(0.0, f64::max);
+    assert!(worst < 0.5, "a straight line wobbles by {worst} px");
+}
+
+#[test]
+fn line_edges_are_blended() {
+    let (rgba, _, _) = red_line_pixels();
+    let reds: Vec<f64> = rgba.chunks(4).map(redness).filter(|r| *r > 0.0).collect();
+    let partial = reds.iter().filter(|r| **r > 0.05 && **r < 0.95).count();
+    let full = reds.iter().filter(|r| **r >= 0.95).count();
+    // Antialiasing: the edge pixels are partly covered, as many as the
+    // fully covered core or more for a 2-pixel line.
+    assert!(partial > 300 && full > 0, "partial {partial}, full {full}");
 }

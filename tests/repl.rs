@@ -56,13 +56,11 @@ fn values_state_and_multiline_functions() {
         "find_optimal_allocation(C).N",
         "4.129670241941513e10 (41.3B)",
     );
-    // An open brace continues on the next line (no new prompt until it closes).
+    // An open brace continues on the next line, after a continuation prompt.
     r.p.send_line("fn twice(x) {").unwrap();
-    r.p.exp_string("fn twice(x) {").unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    r.p.exp_string(".. ").unwrap();
     r.p.send_line("  2 * x").unwrap();
-    r.p.exp_string("2 * x").unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    r.p.exp_string(".. ").unwrap();
     r.line("}", "");
     r.line("twice(21)", "42");
     r.p.send_control('d').unwrap();
@@ -185,4 +183,68 @@ fn no_arguments_opens_the_repl() {
         String::from_utf8(out.stdout).unwrap(),
         "1.9366454705587173\n"
     );
+}
+
+#[test]
+fn lines_typed_ahead_are_all_run() {
+    // Three lines in one write, as `tmux send-keys` or a fast typist sends
+    // them while the REPL is busy: all three arrive (rustyline's
+    // buffer-redux keeps what a readline call read past its own line).
+    let mut r = start();
+    r.keys("1+1\r2+2\r3+3\r");
+    for want in ["2", "4", "6"] {
+        r.p.exp_regex(&format!("(?m)^{want}\\r?$")).unwrap();
+    }
+    // Typed while a long evaluation runs: kept until it ends.
+    r.keys("let t = 0; for i in 0..3000000 { t += 1; } t\r");
+    r.keys("100 + 1\r202 + 1\r");
+    r.p.exp_string("3000000").unwrap();
+    r.p.exp_string("101").unwrap();
+    r.p.exp_string("203").unwrap();
+}
+
+#[test]
+fn a_paste_without_bracketed_paste_runs_every_line() {
+    let mut r = start();
+    // A multi-line function and a call, pasted as plain keystrokes.
+    r.keys("fn cube(x) {\r  x * x * x\r}\rcube(3)\rcube(4)\r");
+    r.p.exp_string("27").unwrap();
+    r.p.exp_string("64").unwrap();
+}
+
+#[test]
+fn save_then_load_gives_the_same_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let spawn = || {
+        let mut cmd = Command::new(cargo_bin("scaling-lab"));
+        cmd.args(["repl", "--out"])
+            .arg(dir.path())
+            .args(["--allow-read"])
+            .arg(dir.path())
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env("SCALING_LAB_HISTORY", home.path().join("h.txt"));
+        let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+        p.exp_string(READY).unwrap();
+        Repl {
+            p,
+            _home: tempfile::tempdir().unwrap(),
+        }
+    };
+    let mut r = spawn();
+    r.line("let C = 1e24", "");
+    r.line("let a = find_optimal_allocation(C)", "");
+    r.line("a.N", "41.3B");
+    r.line(":save s.rhai", "saved 3 inputs");
+    r.p.send_control('d').unwrap();
+    r.p.exp_eof().unwrap();
+    let mut r = spawn();
+    r.line(
+        &format!(":load {}", dir.path().join("s.rhai").display()),
+        "",
+    );
+    r.line("a.D / C * 1e12", "4.03");
+    r.p.send_control('d').unwrap();
+    r.p.exp_eof().unwrap();
 }

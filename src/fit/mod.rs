@@ -329,10 +329,11 @@ pub fn fit_law(runs: &[Run], opts: &FitOptions) -> Result<Fit> {
                 .into(),
         ));
     }
-    let intervals = if opts.bootstrap > 0 {
-        Some(bootstrap(runs, &obj, &best.params, opts)?)
+    let (intervals, samples) = if opts.bootstrap > 0 {
+        let (iv, samples) = bootstrap(runs, &obj, &best.params, opts)?;
+        (Some(iv), samples)
     } else {
-        None
+        (None, Vec::new())
     };
     Ok(Fit {
         params,
@@ -344,19 +345,21 @@ pub fn fit_law(runs: &[Run], opts: &FitOptions) -> Result<Fit> {
             residuals: obj.residuals(&theta),
             bootstrap: opts.bootstrap,
             intervals,
+            samples,
         },
     })
 }
 
 /// Refit on `opts.bootstrap` resamples of the runs (drawn with replacement,
 /// ChaCha8 seeded with `opts.seed`, so a seed gives the same intervals), each
-/// from the full-data optimum, and summarise every coefficient.
+/// from the full-data optimum, and summarise every coefficient; the refits
+/// themselves are kept for prediction intervals.
 fn bootstrap(
     runs: &[Run],
     full: &Objective,
     best: &[f64],
     opts: &FitOptions,
-) -> Result<[Interval; 5]> {
+) -> Result<([Interval; 5], Vec<[f64; 5]>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let samples: Vec<Vec<usize>> = (0..opts.bootstrap)
         .map(|_| {
@@ -414,5 +417,5 @@ fn bootstrap(
             high: quantile_sorted(&v, 0.975)?,
         };
     }
-    Ok(out)
+    Ok((out, fits))
 }

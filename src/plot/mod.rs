@@ -5,8 +5,12 @@
 //! Sizes follow matplotlib: a figure has `figsize` in inches and a `dpi`,
 //! fonts and line widths are in points.
 
+mod canvas;
+mod glyphs;
+mod raster;
 pub mod render;
 pub mod studies;
+mod svg;
 pub mod ticks;
 
 use serde::Serialize;
@@ -72,6 +76,7 @@ const NAMED: &[(&str, Rgb)] = &[
     ("olive", Rgb(0xbc, 0xbd, 0x22)),
     ("cyan", Rgb(0x17, 0xbe, 0xcf)),
     ("black", Rgb(0, 0, 0)),
+    ("white", Rgb(0xff, 0xff, 0xff)),
     ("b", Rgb(0, 0, 0xff)),
     ("g", Rgb(0, 0x80, 0)),
     ("r", Rgb(0xff, 0, 0)),
@@ -79,6 +84,7 @@ const NAMED: &[(&str, Rgb)] = &[
     ("m", Rgb(0xbf, 0, 0xbf)),
     ("y", Rgb(0xbf, 0xbf, 0)),
     ("k", Rgb(0, 0, 0)),
+    ("w", Rgb(0xff, 0xff, 0xff)),
 ];
 
 impl Rgb {
@@ -145,6 +151,10 @@ pub enum Mark {
     Line,
     /// Points as circles.
     Scatter,
+    /// Points with vertical error bars from `lower` to `upper` (matplotlib `errorbar`).
+    ErrorBar,
+    /// The area between `ys` and `upper`, filled (matplotlib `fill_between`).
+    Band,
 }
 
 /// One data series.
@@ -166,6 +176,14 @@ pub struct Series {
     pub size: f64,
     /// Dashed line.
     pub dashed: bool,
+    /// Lower ends of error bars (absolute values), for [`Mark::ErrorBar`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower: Option<Vec<f64>>,
+    /// Upper ends of error bars, or the band's upper edge ([`Mark::Band`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper: Option<Vec<f64>>,
+    /// Opacity in (0, 1] (bands default to 0.25).
+    pub alpha: f64,
 }
 
 impl Series {
@@ -193,8 +211,111 @@ impl Series {
             width: 1.5,
             size: 6.0,
             dashed: false,
+            lower: None,
+            upper: None,
+            alpha: if mark == Mark::Band { 0.25 } else { 1.0 },
         })
     }
+
+    /// Error bars from `lower` to `upper` around (xs, ys), checked: one
+    /// bound per point, finite, lower <= y <= upper.
+    pub fn error_bars(
+        xs: Vec<f64>,
+        ys: Vec<f64>,
+        lower: Vec<f64>,
+        upper: Vec<f64>,
+    ) -> Result<Series> {
+        let mut s = Series::new(Mark::ErrorBar, xs, ys)?;
+        for (name, v) in [("lower", &lower), ("upper", &upper)] {
+            check::same_length("ys", s.ys.len(), name, v.len())?;
+            finite_all(name, v)?;
+        }
+        for i in 0..s.ys.len() {
+            if !(lower[i] <= s.ys[i] && s.ys[i] <= upper[i]) {
+                return Err(Error::InvalidArgument {
+                    arg: format!("yerr[{i}]"),
+                    expected: "bounds with lower <= y <= upper (errors are non-negative)",
+                    value: format!("{} <= {} <= {}", lower[i], s.ys[i], upper[i]),
+                });
+            }
+        }
+        s.lower = Some(lower);
+        s.upper = Some(upper);
+        Ok(s)
+    }
+
+    /// The area between `lower` and `upper` over `xs`.
+    pub fn band(xs: Vec<f64>, lower: Vec<f64>, upper: Vec<f64>) -> Result<Series> {
+        let mut s = Series::new(Mark::Band, xs, lower)?;
+        check::same_length("lower", s.ys.len(), "upper", upper.len())?;
+        finite_all("upper", &upper)?;
+        s.upper = Some(upper);
+        Ok(s)
+    }
+
+    /// Every y this series puts on the axes (values, bars, band edges).
+    pub fn all_ys(&self) -> impl Iterator<Item = f64> + '_ {
+        self.ys
+            .iter()
+            .chain(self.lower.iter().flatten())
+            .chain(self.upper.iter().flatten())
+            .copied()
+    }
+}
+
+fn finite_all(name: &str, v: &[f64]) -> Result<()> {
+    match v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+        Some((i, x)) => Err(Error::invalid(
+            format!("{name}[{i}]"),
+            "a finite number",
+            *x,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Text at a point, with or without a dot there (matplotlib `annotate`
+/// and `text`): no colour from the cycle, no legend entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Annotation {
+    /// x in data space.
+    pub x: f64,
+    /// y in data space.
+    pub y: f64,
+    /// The text.
+    pub text: String,
+    /// Draw a dot at the point and put the text beside it.
+    pub point: bool,
+    /// Colour (black when `None`).
+    pub color: Option<Rgb>,
+    /// Font size in points.
+    pub size: f64,
+}
+
+/// Which axis a reference line crosses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Orientation {
+    /// A horizontal line at a y value (matplotlib `axhline`).
+    Horizontal,
+    /// A vertical line at an x value (matplotlib `axvline`).
+    Vertical,
+}
+
+/// A line across the whole axes at one value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RefLine {
+    /// Horizontal (at y) or vertical (at x).
+    pub orientation: Orientation,
+    /// Where, in data space.
+    pub value: f64,
+    /// Colour (gray when `None`).
+    pub color: Option<Rgb>,
+    /// Dashed.
+    pub dashed: bool,
+    /// Width in points.
+    pub width: f64,
+    /// Legend entry.
+    pub label: Option<String>,
 }
 
 /// Isolines of a function sampled on a grid.
@@ -206,6 +327,15 @@ pub struct Contours {
     pub lines: Vec<Vec<Vec<(f64, f64)>>>,
     /// Label the lines with their level (matplotlib `clabel`).
     pub labels: bool,
+    /// Filled bands between levels with a colour bar (matplotlib
+    /// `contourf` + `colorbar`) instead of lines.
+    pub filled: bool,
+    /// For filled contours: per level, the regions at or above it, as
+    /// closed rings in data space (outer boundaries and holes).
+    #[serde(skip)]
+    pub regions: Vec<Vec<Vec<(f64, f64)>>>,
+    /// The lowest and highest value on the grid (the colour bar's ends).
+    pub z_range: (f64, f64),
     /// The grid's extent in data space: ((x0, x1), (y0, y1)).
     pub extent: ((f64, f64), (f64, f64)),
 }
@@ -343,10 +473,48 @@ impl Contours {
             }
             lines.push(pieces);
         }
+        // Regions at or above each level, for filled contours; points
+        // outside the grid are pulled onto its edge so the fill covers it.
+        let clamp = |g: &[f64], p: f64| -> f64 {
+            let p = p.clamp(0.0, (g.len() - 1) as f64);
+            let i = (p.floor() as usize).min(g.len() - 2);
+            g[i] + (g[i + 1] - g[i]) * (p - i as f64)
+        };
+        let areas = builder
+            .contours(z, &levels)
+            .map_err(|e| Error::InvalidArgument {
+                arg: "grid".into(),
+                expected: "a grid the contour builder accepts",
+                value: format!("{e:?}"),
+            })?;
+        let regions = areas
+            .iter()
+            .map(|a| {
+                a.geometry()
+                    .0
+                    .iter()
+                    .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+                    .map(|ring| {
+                        ring.0
+                            .iter()
+                            .map(|pt| {
+                                (
+                                    scales.0.inverse(clamp(&ax, pt.x - 0.5)),
+                                    scales.1.inverse(clamp(&ay, pt.y - 0.5)),
+                                )
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Contours {
             levels,
             lines,
             labels: true,
+            filled: false,
+            regions,
+            z_range: (zmin, zmax),
             extent: ((xs[0], xs[nx - 1]), (ys[0], ys[ny - 1])),
         })
     }
@@ -369,6 +537,10 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// Contour layer, drawn under the series.
     pub contours: Option<Contours>,
+    /// Reference lines across the axes.
+    pub ref_lines: Vec<RefLine>,
+    /// Text and named points.
+    pub annotations: Vec<Annotation>,
     /// Show a legend when some series has a label.
     pub legend: bool,
     /// Draw the major grid.
@@ -389,6 +561,8 @@ impl Default for Chart {
             y_scale: Scale::Linear,
             series: Vec::new(),
             contours: None,
+            ref_lines: Vec::new(),
+            annotations: Vec::new(),
             legend: true,
             grid: true,
             x_lim: None,
@@ -407,20 +581,47 @@ impl Chart {
         }
     }
 
-    /// Check that every value can be placed on the axes (positive on log axes).
+    /// Check that the chart has something to draw and that every value can
+    /// be placed on the axes (positive on log axes).
     pub fn validate(&self) -> Result<()> {
-        for s in &self.series {
-            for (axis, scale, v) in [("xs", self.x_scale, &s.xs), ("ys", self.y_scale, &s.ys)] {
-                if scale == Scale::Log {
-                    if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| **x <= 0.0) {
-                        return Err(Error::invalid(
-                            format!("{axis}[{i}]"),
-                            "positive on a log axis",
-                            *x,
-                        ));
-                    }
+        self.check_values()?;
+        if self.series.is_empty() && self.contours.is_none() && self.annotations.is_empty() {
+            return Err(Error::Empty {
+                arg: "chart (add a line, scatter or contour first)".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Check that every value can be placed on the axes (positive on log
+    /// axes) and that the limits are ranges.
+    pub fn check_values(&self) -> Result<()> {
+        let positive = |axis: &str, scale: Scale, v: &mut dyn Iterator<Item = f64>| -> Result<()> {
+            if scale == Scale::Log {
+                if let Some((i, x)) = v.enumerate().find(|(_, x)| *x <= 0.0) {
+                    return Err(Error::invalid(
+                        format!("{axis}[{i}]"),
+                        "positive on a log axis",
+                        x,
+                    ));
                 }
             }
+            Ok(())
+        };
+        for s in &self.series {
+            positive("xs", self.x_scale, &mut s.xs.iter().copied())?;
+            positive("ys", self.y_scale, &mut s.all_ys())?;
+        }
+        for r in &self.ref_lines {
+            let (axis, scale) = match r.orientation {
+                Orientation::Horizontal => ("y", self.y_scale),
+                Orientation::Vertical => ("x", self.x_scale),
+            };
+            positive(axis, scale, &mut std::iter::once(r.value))?;
+        }
+        for a in &self.annotations {
+            positive("x", self.x_scale, &mut std::iter::once(a.x))?;
+            positive("y", self.y_scale, &mut std::iter::once(a.y))?;
         }
         for (name, lim, scale) in [
             ("x_lim", self.x_lim, self.x_scale),
@@ -436,19 +637,37 @@ impl Chart {
                 }
             }
         }
-        if self.series.is_empty() && self.contours.is_none() {
-            return Err(Error::Empty {
-                arg: "chart (add a line, scatter or contour first)".into(),
-            });
-        }
         Ok(())
     }
 
     /// Add a series after checking it fits the axes.
     pub fn add(&mut self, s: Series) -> Result<()> {
         self.series.push(s);
-        if let Err(e) = self.validate() {
+        if let Err(e) = self.check_values() {
             self.series.pop();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Add a reference line after checking it fits the axes.
+    pub fn add_ref_line(&mut self, r: RefLine) -> Result<()> {
+        check::finite("value", r.value)?;
+        self.ref_lines.push(r);
+        if let Err(e) = self.check_values() {
+            self.ref_lines.pop();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Add an annotation after checking it fits the axes.
+    pub fn annotate(&mut self, a: Annotation) -> Result<()> {
+        check::finite("x", a.x)?;
+        check::finite("y", a.y)?;
+        self.annotations.push(a);
+        if let Err(e) = self.check_values() {
+            self.annotations.pop();
             return Err(e);
         }
         Ok(())

@@ -226,3 +226,74 @@ pub fn fit_figure(law: &Law, runs: &[crate::fit::Run]) -> Result<super::Figure> 
     fig.push(bottom)?;
     Ok(fig)
 }
+
+/// How far a fitted law carries: the runs' losses against their budgets
+/// (C = 6ND), the law's compute-optimal loss from the smallest run's
+/// budget up to `c_max`, the 95% bootstrap band around it when the law was
+/// fitted with a bootstrap, and a line at the largest run's budget, past
+/// which the curve is extrapolation.
+pub fn extrapolation(law: &Law, runs: &[crate::fit::Run], c_max: f64) -> Result<Chart> {
+    if runs.is_empty() {
+        return Err(Error::Empty { arg: "runs".into() });
+    }
+    let budgets: Vec<f64> = runs.iter().map(|r| 6.0 * r.n * r.d).collect();
+    let (c_lo, c_hi) = budgets
+        .iter()
+        .fold((f64::INFINITY, 0.0_f64), |(a, b), c| (a.min(*c), b.max(*c)));
+    let c_max = crate::error::check::positive("C_max", c_max)?;
+    if c_max <= c_lo {
+        return Err(Error::invalid(
+            "C_max",
+            "above the smallest run's budget",
+            c_max,
+        ));
+    }
+    let cs = logspace(c_lo.log10(), c_max.log10(), 80)?;
+    let preds = cs
+        .iter()
+        .map(|c| {
+            let a = law.optimal(*c)?;
+            law.predict(a.n, a.d)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut chart = Chart::new(Scale::Log, Scale::Linear);
+    chart.title = "Extrapolating the fitted law".into();
+    chart.x_label = "Training compute C (FLOPs)".into();
+    chart.y_label = "Loss".into();
+    if preds.iter().all(|p| p.low.is_some()) {
+        let mut band = Series::band(
+            cs.to_vec(),
+            preds.iter().map(|p| p.low.unwrap_or(p.loss)).collect(),
+            preds.iter().map(|p| p.high.unwrap_or(p.loss)).collect(),
+        )?;
+        band.label = Some("95% bootstrap interval".into());
+        band.color = Some(super::TAB10[0]);
+        chart.add(band)?;
+    }
+    let mut curve = Series::new(
+        Mark::Line,
+        cs.to_vec(),
+        preds.iter().map(|p| p.loss).collect(),
+    )?;
+    curve.label = Some("fitted law, compute-optimal".into());
+    curve.color = Some(super::TAB10[0]);
+    chart.add(curve)?;
+    let mut pts = Series::new(
+        Mark::Scatter,
+        budgets,
+        runs.iter().map(|r| r.loss).collect(),
+    )?;
+    pts.label = Some("runs".into());
+    pts.color = Some(super::TAB10[1]);
+    pts.size = 4.0;
+    chart.add(pts)?;
+    chart.add_ref_line(super::RefLine {
+        orientation: super::Orientation::Vertical,
+        value: c_hi,
+        color: None,
+        dashed: true,
+        width: 1.0,
+        label: Some("largest run".into()),
+    })?;
+    Ok(chart)
+}

@@ -98,8 +98,10 @@ pub fn power_of_ten(k: i64) -> String {
     s
 }
 
-/// Log axis: decades labelled 10ᵏ with minor ticks at 2..9; on a range
-/// with fewer than two decades, labelled ticks at nice values inside it.
+/// Log axis as matplotlib's LogLocator labels it: every decade 10ᵏ
+/// (thinned past 8), minor ticks at 2..9; when fewer than three decades
+/// show, 2×10ᵏ and 5×10ᵏ are labelled too; when even that gives fewer
+/// than three labels, nice values inside the range.
 fn log_ticks(lo: f64, hi: f64) -> (Vec<Tick>, Vec<f64>) {
     let first = (lo - 1e-9).ceil() as i64;
     let last = (hi + 1e-9).floor() as i64;
@@ -112,7 +114,7 @@ fn log_ticks(lo: f64, hi: f64) -> (Vec<Tick>, Vec<f64>) {
             }
         }
     }
-    if last - first >= 1 {
+    if last - first >= 2 {
         // Thin out so that at most about 8 decades are labelled.
         let every = ((last - first) / 8 + 1).max(1);
         let major = (first..=last)
@@ -123,6 +125,24 @@ fn log_ticks(lo: f64, hi: f64) -> (Vec<Tick>, Vec<f64>) {
             })
             .collect();
         return (major, minor);
+    }
+    // A short range: decades plus 2 and 5 times each decade.
+    let mut ticks = Vec::new();
+    for k in (lo.floor() as i64)..=(hi.ceil() as i64) {
+        for m in [1u8, 2, 5] {
+            let p = k as f64 + (m as f64).log10();
+            if p >= lo - 1e-9 && p <= hi + 1e-9 {
+                let label = if m == 1 {
+                    power_of_ten(k)
+                } else {
+                    format!("{m}×{}", power_of_ten(k))
+                };
+                ticks.push(Tick { pos: p, label });
+            }
+        }
+    }
+    if ticks.len() >= 3 {
+        return (ticks, minor);
     }
     // Narrow range: label nice linear values (2, 3, 4, 5 ...) at their log positions.
     let (a, b) = (10f64.powf(lo), 10f64.powf(hi));
@@ -151,6 +171,15 @@ mod tests {
         let (major, minor) = ticks(6.0, 11.0, Scale::Log);
         assert_eq!(labels(&major), ["10⁶", "10⁷", "10⁸", "10⁹", "10¹⁰", "10¹¹"]);
         assert_eq!(minor.len(), 40);
+    }
+
+    #[test]
+    fn short_log_ranges_label_2_and_5() {
+        let (major, _) = ticks(9.2, 11.1, Scale::Log);
+        assert_eq!(
+            labels(&major),
+            ["2×10⁹", "5×10⁹", "10¹⁰", "2×10¹⁰", "5×10¹⁰", "10¹¹"]
+        );
     }
 
     #[test]

@@ -46,7 +46,12 @@ pub fn similar<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .into_iter()
         .filter(|c| *c != name)
         .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.85)
+        // Jaro-Winkler favours long shared prefixes; one edit in a short
+        // name ("abd" for "abc") scores low on it, so an edit distance of
+        // one per four letters counts too.
+        .filter(|(score, c)| {
+            *score > 0.85 || strsim::levenshtein(name, c) <= (name.chars().count() / 4).max(1)
+        })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);

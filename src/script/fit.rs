@@ -396,10 +396,126 @@ pub mod api {
     }
 
     /// The data, the fitted law along each compute budget, and the log
-    /// residuals: a 2 x 1 figure. Columns as in `fit_law` (default N, D, loss).
-    #[rhai_fn(return_raw)]
+    /// residuals: a 2 x 1 figure. Columns N, D, loss.
+    #[rhai_fn(name = "plot_fit", return_raw)]
     pub fn plot_fit(ctx: NativeCallContext, law: Law, runs: Table) -> ScriptResult<Figure> {
-        let rs = runs_from(&ctx, &runs, &Map::new())?;
+        plot_fit_with(ctx, law, runs, Map::new())
+    }
+
+    /// `plot_fit` with the column options `fit_law` takes: `N`, `D` (or
+    /// `C`), `loss`, so the same options map serves both.
+    ///
+    /// ```rhai
+    /// let runs = simulate_runs(law("chinchilla"), #{seed: 1}).rename(#{N: "params"});
+    /// let o = #{N: "params", grid: #{a: [6.0], b: [6.0], e: [0.5]}};
+    /// plot_fit(fit_law(runs, o), runs, o)
+    /// ```
+    #[rhai_fn(name = "plot_fit", return_raw)]
+    pub fn plot_fit_with(
+        ctx: NativeCallContext,
+        law: Law,
+        runs: Table,
+        options: Map,
+    ) -> ScriptResult<Figure> {
+        let rs = runs_from(&ctx, &runs, &options)?;
         lift(&ctx, crate::plot::studies::fit_figure(&law, &rs))
+    }
+
+    /// A fitted law's loss at N parameters and D tokens with its 95%
+    /// bootstrap interval (`low`, `high`: the law under every bootstrap
+    /// refit, so the coefficients' correlations are kept) when it was
+    /// fitted with `bootstrap`. N and D may be vectors (a Table).
+    ///
+    /// ```rhai
+    /// law("chinchilla").predict(70e9, 1.4e12).loss   // 1.9366
+    /// ```
+    #[rhai_fn(name = "predict", return_raw)]
+    pub fn predict(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        n: Dynamic,
+        d: Dynamic,
+    ) -> ScriptResult<Dynamic> {
+        use crate::script::args::Numeric;
+        let (nn, dd) = (
+            Numeric::from_dynamic(&ctx, "N", &n)?,
+            Numeric::from_dynamic(&ctx, "D", &d)?,
+        );
+        if let (Numeric::Scalar(a), Numeric::Scalar(b)) = (&nn, &dd) {
+            return to_script(&ctx, &lift(&ctx, law.predict(*a, *b))?);
+        }
+        let get = |v: &Numeric, i: usize| match v {
+            Numeric::Scalar(x) => *x,
+            Numeric::Vector(x) => x[i],
+        };
+        let len = |v: &Numeric| match v {
+            Numeric::Scalar(_) => None,
+            Numeric::Vector(x) => Some(x.len()),
+        };
+        let n_len = match (len(&nn), len(&dd)) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(fail(
+                    &ctx,
+                    format!("N and D must have the same length, got {a} and {b}"),
+                ))
+            }
+            (Some(a), _) | (None, Some(a)) => a,
+            (None, None) => 1,
+        };
+        let samples = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1));
+        lift(
+            &ctx,
+            crate::script::state::state(&ctx)
+                .budget
+                .charge_elements(n_len * samples, crate::budget::cost::MATH),
+        )?;
+        let rows = (0..n_len)
+            .map(|i| {
+                law.predict(get(&nn, i), get(&dd, i))
+                    .map_err(|e| fail(&ctx, format!("[{i}]: {e}")))
+            })
+            .collect::<ScriptResult<Vec<_>>>()?;
+        Ok(Dynamic::from(lift(&ctx, Table::from_records(&rows))?))
+    }
+
+    /// How far a fitted law carries: the runs' losses against their
+    /// budgets, the law's compute-optimal loss up to `C_max` with its 95%
+    /// bootstrap band (when fitted with `bootstrap`), and a line at the
+    /// largest run. Options: the column names of `fit_law`.
+    ///
+    /// ```rhai
+    /// let runs = simulate_runs(law("chinchilla"), #{seed: 3});
+    /// let fitted = fit_law(runs, #{bootstrap: 20, grid: #{a: [6.0], b: [6.0], e: [0.5]}});
+    /// plot_extrapolation(fitted, runs, 1e25)
+    /// ```
+    #[rhai_fn(name = "plot_extrapolation", return_raw)]
+    pub fn plot_extrapolation(
+        ctx: NativeCallContext,
+        law: Law,
+        runs: Table,
+        c_max: Dynamic,
+    ) -> ScriptResult<crate::plot::Chart> {
+        plot_extrapolation_with(ctx, law, runs, c_max, Map::new())
+    }
+
+    /// `plot_extrapolation` with column options (`N`, `D` or `C`, `loss`).
+    #[rhai_fn(name = "plot_extrapolation", return_raw)]
+    pub fn plot_extrapolation_with(
+        ctx: NativeCallContext,
+        law: Law,
+        runs: Table,
+        c_max: Dynamic,
+        options: Map,
+    ) -> ScriptResult<crate::plot::Chart> {
+        let rs = runs_from(&ctx, &runs, &options)?;
+        let c = args::number(&ctx, "C_max", &c_max)?;
+        let samples = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1));
+        lift(
+            &ctx,
+            crate::script::state::state(&ctx)
+                .budget
+                .charge_elements(80 * samples, crate::budget::cost::MATH),
+        )?;
+        lift(&ctx, crate::plot::studies::extrapolation(&law, &rs, c))
     }
 }

@@ -2,9 +2,11 @@
 
 use rhai::plugin::*;
 
-use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
+use rhai::{Array, Dynamic, Map, NativeCallContext, FLOAT};
 
-use crate::plot::{Chart, Figure, Mark, Rgb, Scale, Series};
+use crate::plot::{
+    Annotation, Chart, Contours, Figure, Mark, Orientation, RefLine, Rgb, Scale, Series,
+};
 use crate::script::args::{self, fail, lift, ScriptResult};
 
 /// Write a figure to `path` (PNG or SVG by extension) inside the output folder.
@@ -102,7 +104,7 @@ fn series(
     ys: &Dynamic,
     o: &Map,
 ) -> ScriptResult<Series> {
-    let known = ["label", "color", "width", "size", "dashed"];
+    let known = ["label", "color", "width", "size", "dashed", "alpha"];
     args::options(ctx, o, &known)?;
     let to_vec = |name: &str, v: &Dynamic| -> ScriptResult<Vec<FLOAT>> {
         match args::as_number(v) {
@@ -128,8 +130,179 @@ fn series(
                 )?
             }
             "dashed" => s.dashed = args::flag(ctx, k, v)?,
+            "alpha" => s.alpha = opacity(ctx, v)?,
             _ => unreachable!("options() rejected unknown keys"),
         }
+    }
+    Ok(s)
+}
+
+fn opacity(ctx: &NativeCallContext, v: &Dynamic) -> ScriptResult<f64> {
+    let a = args::number(ctx, "alpha", v)?;
+    if !(a > 0.0 && a <= 1.0) {
+        return Err(fail(
+            ctx,
+            format!(
+                "alpha must be in (0, 1], got {}",
+                crate::error::format_value(a)
+            ),
+        ));
+    }
+    Ok(a)
+}
+
+fn numbers_or_one(
+    ctx: &NativeCallContext,
+    name: &str,
+    v: &Dynamic,
+    n: usize,
+) -> ScriptResult<Vec<FLOAT>> {
+    match args::as_number(v) {
+        Some(x) => Ok(vec![x; n]),
+        None => args::numbers(ctx, name, v),
+    }
+}
+
+fn annotate(
+    ctx: &NativeCallContext,
+    c: &mut Chart,
+    x: &Dynamic,
+    y: &Dynamic,
+    text: &str,
+    point: bool,
+    o: &Map,
+) -> ScriptResult<()> {
+    args::options(ctx, o, &["color", "size"])?;
+    let a = Annotation {
+        x: args::number(ctx, "x", x)?,
+        y: args::number(ctx, "y", y)?,
+        text: text.to_string(),
+        point,
+        color: o
+            .get("color")
+            .map(|v| lift(ctx, Rgb::parse(&v.to_string())))
+            .transpose()?,
+        size: lift(
+            ctx,
+            crate::error::check::positive_at_most(
+                "size",
+                args::opt_number(ctx, o, "size", 9.0)?,
+                200.0,
+            ),
+        )?,
+    };
+    if c.annotations.len() >= 10_000 {
+        return Err(fail(ctx, "at most 10,000 annotations per chart"));
+    }
+    lift(ctx, c.annotate(a))
+}
+
+fn ref_line(
+    ctx: &NativeCallContext,
+    c: &mut Chart,
+    orientation: Orientation,
+    at: &Dynamic,
+    o: &Map,
+) -> ScriptResult<()> {
+    args::options(ctx, o, &["color", "dashed", "width", "label"])?;
+    let r = RefLine {
+        orientation,
+        value: args::number(ctx, "value", at)?,
+        color: o
+            .get("color")
+            .map(|v| lift(ctx, Rgb::parse(&v.to_string())))
+            .transpose()?,
+        dashed: args::opt_flag(ctx, o, "dashed", false)?,
+        width: lift(
+            ctx,
+            crate::error::check::positive_at_most(
+                "width",
+                args::opt_number(ctx, o, "width", 1.0)?,
+                100.0,
+            ),
+        )?,
+        label: o.get("label").map(|v| v.to_string()),
+    };
+    if c.ref_lines.len() >= 10_000 {
+        return Err(fail(ctx, "at most 10,000 reference lines per chart"));
+    }
+    lift(ctx, c.add_ref_line(r))
+}
+
+fn error_bars(
+    ctx: &NativeCallContext,
+    xs: &Dynamic,
+    ys: &Dynamic,
+    yerr: &Dynamic,
+    o: &Map,
+) -> ScriptResult<Series> {
+    let base = series(ctx, Mark::ErrorBar, xs, ys, o)?;
+    let n = base.ys.len();
+    // [lower, upper]: an array of two number lists.
+    let pair = yerr
+        .read_lock::<rhai::Array>()
+        .filter(|a| {
+            a.len() == 2
+                && a.iter()
+                    .all(|e| e.is_array() || e.is::<crate::vector::Vector>())
+        })
+        .map(|a| (a[0].clone(), a[1].clone()));
+    let (lo, hi) = match pair {
+        Some((l, h)) => (
+            numbers_or_one(ctx, "yerr[0]", &l, n)?,
+            numbers_or_one(ctx, "yerr[1]", &h, n)?,
+        ),
+        None => {
+            let e = numbers_or_one(ctx, "yerr", yerr, n)?;
+            (e.clone(), e)
+        }
+    };
+    for (name, v) in [("yerr", &lo), ("yerr", &hi)] {
+        if v.len() != n {
+            return Err(fail(
+                ctx,
+                format!(
+                    "{name} must have one error per point ({n}), got {}",
+                    v.len()
+                ),
+            ));
+        }
+    }
+    let lower: Vec<f64> = base.ys.iter().zip(&lo).map(|(y, e)| y - e).collect();
+    let upper: Vec<f64> = base.ys.iter().zip(&hi).map(|(y, e)| y + e).collect();
+    let mut s = lift(
+        ctx,
+        Series::error_bars(base.xs.clone(), base.ys.clone(), lower, upper),
+    )?;
+    s.label = base.label;
+    s.color = base.color;
+    s.width = base.width;
+    s.size = base.size;
+    s.alpha = base.alpha;
+    Ok(s)
+}
+
+fn band(
+    ctx: &NativeCallContext,
+    xs: &Dynamic,
+    lower: &Dynamic,
+    upper: &Dynamic,
+    o: &Map,
+) -> ScriptResult<Series> {
+    args::options(ctx, o, &["label", "color", "alpha"])?;
+    let xs = args::numbers(ctx, "xs", xs)?;
+    let n = xs.len();
+    let lo = numbers_or_one(ctx, "lower", lower, n)?;
+    let hi = numbers_or_one(ctx, "upper", upper, n)?;
+    let mut s = lift(ctx, Series::band(xs, lo, hi))?;
+    if let Some(l) = o.get("label") {
+        s.label = Some(l.to_string());
+    }
+    if let Some(c) = o.get("color") {
+        s.color = Some(lift(ctx, Rgb::parse(&c.to_string()))?);
+    }
+    if let Some(a) = o.get("alpha") {
+        s.alpha = opacity(ctx, a)?;
     }
     Ok(s)
 }
@@ -154,11 +327,100 @@ fn opt_pair(
     o.get(key).map_or(Ok(default), |v| pair(ctx, key, v))
 }
 
+fn contour_grid(
+    ctx: &NativeCallContext,
+    c: &mut Chart,
+    xs: Dynamic,
+    ys: Dynamic,
+    zs: Array,
+    levels: Dynamic,
+    filled: bool,
+) -> ScriptResult<()> {
+    let xs = args::numbers(ctx, "xs", &xs)?;
+    let ys = args::numbers(ctx, "ys", &ys)?;
+    if zs.len() != ys.len() {
+        return Err(fail(
+            ctx,
+            format!(
+                "zs must have one row per y ({}), got {} rows",
+                ys.len(),
+                zs.len()
+            ),
+        ));
+    }
+    let rows = zs
+        .iter()
+        .enumerate()
+        .map(|(j, r)| {
+            let row = args::numbers(ctx, &format!("zs[{j}]"), r)?;
+            if row.len() != xs.len() {
+                return Err(fail(
+                    ctx,
+                    format!(
+                        "zs[{j}] must have one value per x ({}), got {}",
+                        xs.len(),
+                        row.len()
+                    ),
+                ));
+            }
+            Ok(row)
+        })
+        .collect::<ScriptResult<Vec<_>>>()?;
+    let (explicit, n) = match args::as_number(&levels) {
+        Some(n) if (1.0..=crate::plot::MAX_LEVELS as f64).contains(&n) => (Vec::new(), n as usize),
+        Some(n) => {
+            return Err(fail(
+                ctx,
+                format!(
+                    "levels must be from 1 to {} (or an array of levels), got {}",
+                    crate::plot::MAX_LEVELS,
+                    crate::error::format_value(n)
+                ),
+            ))
+        }
+        None => {
+            let v = args::numbers(ctx, "levels", &levels)?;
+            if v.len() > crate::plot::MAX_LEVELS {
+                return Err(fail(
+                    ctx,
+                    format!(
+                        "at most {} levels, got {}",
+                        crate::plot::MAX_LEVELS,
+                        v.len()
+                    ),
+                ));
+            }
+            (v, 0)
+        }
+    };
+    args::check_size(ctx, "the contour grid", xs.len() as f64 * ys.len() as f64)?;
+    lift(
+        ctx,
+        crate::script::state::state(ctx).budget.charge_elements(
+            xs.len() * ys.len() * (explicit.len() + n).max(1),
+            crate::budget::cost::SIMPLE * 4,
+        ),
+    )?;
+    let z: Vec<f64> = rows.concat();
+    let sorted = |g: &[f64]| g.windows(2).all(|w| w[0] < w[1]);
+    if !sorted(&xs) || !sorted(&ys) {
+        return Err(fail(ctx, "xs and ys must be strictly increasing"));
+    }
+    let mut k = lift(
+        ctx,
+        Contours::from_grid(&xs, &ys, (c.x_scale, c.y_scale), &z, &explicit, n),
+    )?;
+    k.filled = filled;
+    c.contours = Some(k);
+    lift(ctx, c.validate())
+}
+
 #[export_module]
 pub mod api {
     use super::{apply_chart_options, law_options, opt_pair, series};
     use crate::laws::Law;
-    use crate::plot::{studies, Chart, Contours, Figure, Mark, Scale};
+    use crate::plot::Orientation;
+    use crate::plot::{studies, Chart, Figure, Mark, Scale};
     use crate::script::args::{self, fail, lift, ScriptResult};
     use rhai::{Array, Dynamic, Map, NativeCallContext, INT};
 
@@ -236,7 +498,9 @@ pub mod api {
         scatter_with(ctx, c, xs, ys, Map::new())
     }
 
-    /// Mark one named point (a model), e.g. `c.marker(175e9, 300e9, "GPT-3")`.
+    /// Mark one named point (a model) with a dot and its name beside it,
+    /// in black, out of the colour cycle and the legend (matplotlib
+    /// `annotate`): `c.marker(175e9, 300e9, "GPT-3")`.
     #[rhai_fn(name = "marker", return_raw)]
     pub fn marker(
         ctx: NativeCallContext,
@@ -245,10 +509,145 @@ pub mod api {
         y: Dynamic,
         label: &str,
     ) -> ScriptResult<()> {
-        let mut o = Map::new();
-        o.insert("label".into(), label.into());
-        o.insert("size".into(), Dynamic::from_float(8.0));
-        scatter_with(ctx, c, x, y, o)
+        marker_with(ctx, c, x, y, label, Map::new())
+    }
+
+    /// `marker` with options: `color`, `size` (font size in points, 9).
+    #[rhai_fn(name = "marker", return_raw)]
+    pub fn marker_with(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        x: Dynamic,
+        y: Dynamic,
+        label: &str,
+        options: Map,
+    ) -> ScriptResult<()> {
+        super::annotate(&ctx, c, &x, &y, label, true, &options)
+    }
+
+    /// Text at a point (data coordinates, left edge at x): `c.text(1e10, 2.5, "Chinchilla-optimal")`.
+    #[rhai_fn(name = "text", return_raw)]
+    pub fn text(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        x: Dynamic,
+        y: Dynamic,
+        text: &str,
+    ) -> ScriptResult<()> {
+        super::annotate(&ctx, c, &x, &y, text, false, &Map::new())
+    }
+
+    /// `text` with options: `color`, `size` (points).
+    #[rhai_fn(name = "text", return_raw)]
+    pub fn text_with(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        x: Dynamic,
+        y: Dynamic,
+        text: &str,
+        options: Map,
+    ) -> ScriptResult<()> {
+        super::annotate(&ctx, c, &x, &y, text, false, &options)
+    }
+
+    /// A horizontal reference line across the axes at y (matplotlib
+    /// `axhline`), gray unless given: `c.hline(1.69)`.
+    #[rhai_fn(name = "hline", return_raw)]
+    pub fn hline(ctx: NativeCallContext, c: &mut Chart, y: Dynamic) -> ScriptResult<()> {
+        super::ref_line(&ctx, c, Orientation::Horizontal, &y, &Map::new())
+    }
+
+    /// `hline` with options: `color`, `dashed`, `width` (points), `label` (a legend entry).
+    #[rhai_fn(name = "hline", return_raw)]
+    pub fn hline_with(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        y: Dynamic,
+        options: Map,
+    ) -> ScriptResult<()> {
+        super::ref_line(&ctx, c, Orientation::Horizontal, &y, &options)
+    }
+
+    /// A vertical reference line across the axes at x (matplotlib `axvline`): `c.vline(5.76e23)`.
+    #[rhai_fn(name = "vline", return_raw)]
+    pub fn vline(ctx: NativeCallContext, c: &mut Chart, x: Dynamic) -> ScriptResult<()> {
+        super::ref_line(&ctx, c, Orientation::Vertical, &x, &Map::new())
+    }
+
+    /// `vline` with options: `color`, `dashed`, `width` (points), `label`.
+    #[rhai_fn(name = "vline", return_raw)]
+    pub fn vline_with(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        x: Dynamic,
+        options: Map,
+    ) -> ScriptResult<()> {
+        super::ref_line(&ctx, c, Orientation::Vertical, &x, &options)
+    }
+
+    /// Points with vertical error bars (matplotlib `errorbar`): `yerr` is
+    /// one number, one error per point (symmetric), or `[lower, upper]`
+    /// errors (two vectors).
+    ///
+    /// ```rhai
+    /// let c = chart(#{log: "x"});
+    /// c.errorbar([1e9, 1e10], [2.5, 2.2], [0.05, 0.03]);
+    /// ```
+    #[rhai_fn(name = "errorbar", return_raw)]
+    pub fn errorbar(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        xs: Dynamic,
+        ys: Dynamic,
+        yerr: Dynamic,
+    ) -> ScriptResult<()> {
+        errorbar_with(ctx, c, xs, ys, yerr, Map::new())
+    }
+
+    /// `errorbar` with options: `label`, `color`, `size` (marker diameter), `width` (bar width).
+    #[rhai_fn(name = "errorbar", return_raw)]
+    pub fn errorbar_with(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        xs: Dynamic,
+        ys: Dynamic,
+        yerr: Dynamic,
+        options: Map,
+    ) -> ScriptResult<()> {
+        let s = super::error_bars(&ctx, &xs, &ys, &yerr, &options)?;
+        super::add_series(&ctx, c, s)
+    }
+
+    /// The area between two curves over xs, filled at 25% opacity
+    /// (matplotlib `fill_between`): a prediction interval, a range of laws.
+    ///
+    /// ```rhai
+    /// let c = chart();
+    /// c.band([1, 2, 3], [1, 2, 3], [2, 3, 4]);
+    /// ```
+    #[rhai_fn(name = "band", return_raw)]
+    pub fn band(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        xs: Dynamic,
+        lower: Dynamic,
+        upper: Dynamic,
+    ) -> ScriptResult<()> {
+        band_with(ctx, c, xs, lower, upper, Map::new())
+    }
+
+    /// `band` with options: `label`, `color`, `alpha` (opacity, 0.25).
+    #[rhai_fn(name = "band", return_raw)]
+    pub fn band_with(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        xs: Dynamic,
+        lower: Dynamic,
+        upper: Dynamic,
+        options: Map,
+    ) -> ScriptResult<()> {
+        let s = super::band(&ctx, &xs, &lower, &upper, &options)?;
+        super::add_series(&ctx, c, s)
     }
 
     /// Add labelled isolines of a grid of values: `zs[j][i]` is the value at
@@ -262,83 +661,26 @@ pub mod api {
         zs: Array,
         levels: Dynamic,
     ) -> ScriptResult<()> {
-        let xs = args::numbers(&ctx, "xs", &xs)?;
-        let ys = args::numbers(&ctx, "ys", &ys)?;
-        if zs.len() != ys.len() {
-            return Err(fail(
-                &ctx,
-                format!(
-                    "zs must have one row per y ({}), got {} rows",
-                    ys.len(),
-                    zs.len()
-                ),
-            ));
-        }
-        let rows = zs
-            .iter()
-            .enumerate()
-            .map(|(j, r)| {
-                let row = args::numbers(&ctx, &format!("zs[{j}]"), r)?;
-                if row.len() != xs.len() {
-                    return Err(fail(
-                        &ctx,
-                        format!(
-                            "zs[{j}] must have one value per x ({}), got {}",
-                            xs.len(),
-                            row.len()
-                        ),
-                    ));
-                }
-                Ok(row)
-            })
-            .collect::<ScriptResult<Vec<_>>>()?;
-        let (explicit, n) = match args::as_number(&levels) {
-            Some(n) if (1.0..=crate::plot::MAX_LEVELS as f64).contains(&n) => {
-                (Vec::new(), n as usize)
-            }
-            Some(n) => {
-                return Err(fail(
-                    &ctx,
-                    format!(
-                        "levels must be from 1 to {} (or an array of levels), got {}",
-                        crate::plot::MAX_LEVELS,
-                        crate::error::format_value(n)
-                    ),
-                ))
-            }
-            None => {
-                let v = args::numbers(&ctx, "levels", &levels)?;
-                if v.len() > crate::plot::MAX_LEVELS {
-                    return Err(fail(
-                        &ctx,
-                        format!(
-                            "at most {} levels, got {}",
-                            crate::plot::MAX_LEVELS,
-                            v.len()
-                        ),
-                    ));
-                }
-                (v, 0)
-            }
-        };
-        args::check_size(&ctx, "the contour grid", xs.len() as f64 * ys.len() as f64)?;
-        lift(
-            &ctx,
-            crate::script::state::state(&ctx).budget.charge_elements(
-                xs.len() * ys.len() * (explicit.len() + n).max(1),
-                crate::budget::cost::SIMPLE * 4,
-            ),
-        )?;
-        let z: Vec<f64> = rows.concat();
-        let sorted = |g: &[f64]| g.windows(2).all(|w| w[0] < w[1]);
-        if !sorted(&xs) || !sorted(&ys) {
-            return Err(fail(&ctx, "xs and ys must be strictly increasing"));
-        }
-        c.contours = Some(lift(
-            &ctx,
-            Contours::from_grid(&xs, &ys, (c.x_scale, c.y_scale), &z, &explicit, n),
-        )?);
-        lift(&ctx, c.validate())
+        super::contour_grid(&ctx, c, xs, ys, zs, levels, false)
+    }
+
+    /// Filled contours of a grid of values with a colour bar (matplotlib
+    /// `contourf` + `colorbar`); arguments as `contour`.
+    ///
+    /// ```rhai
+    /// let c = chart();
+    /// c.contourf([0, 1, 2], [0, 1], [[0, 1, 2], [1, 2, 3]], 5);
+    /// ```
+    #[rhai_fn(name = "contourf", return_raw)]
+    pub fn contourf(
+        ctx: NativeCallContext,
+        c: &mut Chart,
+        xs: Dynamic,
+        ys: Dynamic,
+        zs: Array,
+        levels: Dynamic,
+    ) -> ScriptResult<()> {
+        super::contour_grid(&ctx, c, xs, ys, zs, levels, true)
     }
 
     /// A line chart of ys against xs on linear axes.

@@ -136,7 +136,15 @@ fn functions(filter: &str) -> Reply {
 }
 
 fn vars(session: &Interpreter) -> Reply {
-    let vars = session.variables();
+    // A name declared again shadows the earlier one: list each name once,
+    // with its current value, in the order names first appeared.
+    let mut vars: Vec<(String, rhai::Dynamic)> = Vec::new();
+    for (n, v) in session.variables() {
+        match vars.iter_mut().find(|(m, _)| *m == n) {
+            Some(slot) => slot.1 = v,
+            None => vars.push((n, v)),
+        }
+    }
     if vars.is_empty() {
         return Reply::Text("no variables yet (define one with `let x = ...;`)".into());
     }
@@ -188,8 +196,17 @@ fn save(session: &Interpreter, path: &str) -> Reply {
     if path.is_empty() {
         return Reply::Error(":save needs a file, e.g. :save study.rhai".into());
     }
-    let mut script = session.history().join("\n");
-    script.push('\n');
+    // Each input as a statement, so that `:load` of the file runs it: the
+    // REPL accepts a final expression without `;`, a script line does not.
+    let mut script = String::new();
+    for input in session.history() {
+        let t = input.trim_end();
+        script.push_str(t);
+        if !(t.ends_with(';') || t.ends_with('}')) {
+            script.push(';');
+        }
+        script.push('\n');
+    }
     // Written where scripts write: inside the output folder.
     match session
         .state()
@@ -238,14 +255,23 @@ mod tests {
             ..Default::default()
         };
         let mut s = Interpreter::with_config(config, true);
-        s.run("let C = 1e24;").unwrap();
+        s.run("let C = 1e23").unwrap();
+        s.run("let C = 1e24").unwrap();
         s.run("fn double(x) { 2 * x }").unwrap();
-        assert!(text(run(&mut s, ":vars")).contains("C  float    1e24"));
+        s.run("find_optimal_allocation(C).N").unwrap();
+        let vars = text(run(&mut s, ":vars"));
+        // A re-declared name is listed once, with its current value.
+        assert_eq!(vars, "C  float    1e24");
         let file = dir.path().canonicalize().unwrap().join("s.rhai");
         let f = file.display().to_string();
         assert_eq!(
             text(run(&mut s, ":save s.rhai")),
-            format!("saved 2 inputs to {f}")
+            format!("saved 4 inputs to {f}")
+        );
+        // Lines the REPL took without `;` are statements in the file.
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            "let C = 1e23;\nlet C = 1e24;\nfn double(x) { 2 * x }\nfind_optimal_allocation(C).N;\n"
         );
         match run(&mut s, ":save /tmp/elsewhere.rhai") {
             Reply::Error(e) => assert!(e.contains("absolute paths are not allowed"), "{e}"),

@@ -123,15 +123,16 @@ pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<St
         }
     }
 
-    if word.is_empty() {
+    let after_dot = before[..start].ends_with('.');
+    if word.is_empty() && !after_dot {
         return (pos, Vec::new());
     }
-    let after_dot = before[..start].ends_with('.');
     let mut cands: Vec<String> = if after_dot {
-        member_names()
-            .iter()
+        let recv_end = start - 1;
+        let receiver = &before[word_start(&before[..recv_end], &[])..recv_end];
+        members_of(session, receiver)
+            .into_iter()
             .filter(|n| n.starts_with(word))
-            .cloned()
             .collect()
     } else {
         function_names()
@@ -150,6 +151,48 @@ pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<St
     cands.sort();
     cands.dedup();
     (start, cands)
+}
+
+/// What can follow `receiver.`: a map's keys, a model's counts and shape,
+/// the methods of a law, table, chart or figure; any method name when the
+/// receiver is not a variable of a known kind.
+fn members_of(session: &Interpreter, receiver: &str) -> Vec<String> {
+    let Some(value) = session
+        .variables()
+        .into_iter()
+        .rev()
+        .find(|(n, _)| n == receiver)
+        .map(|(_, v)| v)
+    else {
+        return member_names().to_vec();
+    };
+    if let Some(m) = value.read_lock::<rhai::Map>() {
+        let mut keys: Vec<String> = m.keys().map(|k| k.to_string()).collect();
+        keys.sort();
+        return keys;
+    }
+    let kind = crate::script::value::type_name(&value);
+    if kind == "Model" {
+        if let serde_json::Value::Object(fields) = session.json(&value) {
+            return fields.keys().cloned().collect();
+        }
+    }
+    let prefix = match kind {
+        "Law" => "law.",
+        "Table" => "t.",
+        "Chart" => "chart.",
+        "Figure" => "fig.",
+        _ => return member_names().to_vec(),
+    };
+    let mut names: Vec<String> = catalog()
+        .iter()
+        .filter(|d| d.forms.iter().any(|f| f.starts_with(prefix)))
+        .filter(|d| d.name.chars().next().is_some_and(char::is_alphabetic))
+        .map(|d| d.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The function whose argument list the cursor is in, if any: the name
@@ -220,6 +263,23 @@ mod tests {
             c.contains(&"optimal".to_string()) && c.contains(&"optimal_for_params".to_string()),
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn members_complete_after_a_dot() {
+        let mut s = Interpreter::capturing();
+        s.run("let l = law(\"chinchilla\"); let m = #{alpha: 1, beta: 2}; let t = arch_sweep(); let g = transformer(\"gpt2\");").unwrap();
+        let (start, c) = complete(&s, "l.", 2);
+        assert_eq!(start, 2);
+        assert!(
+            c.contains(&"optimal".to_string()) && c.contains(&"loss".to_string()),
+            "{c:?}"
+        );
+        assert!(!c.contains(&"sort".to_string()), "{c:?}");
+        assert_eq!(complete(&s, "m.", 2).1, ["alpha", "beta"]);
+        assert_eq!(complete(&s, "m.b", 3).1, ["beta"]);
+        assert!(complete(&s, "t.so", 4).1.contains(&"sort".to_string()));
+        assert!(complete(&s, "g.tot", 5).1.contains(&"total".to_string()));
     }
 
     #[test]

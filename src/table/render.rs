@@ -228,6 +228,21 @@ pub fn number_json(x: f64) -> Value {
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
+/// A number as CSV text pandas reads back exactly, as float64: whole
+/// numbers below 1e15 as integers (`8192`), everything else in Rust's
+/// shortest round-trip form, with an exponent where it is shorter (`1e22`,
+/// not 23 digits that pandas would read as text). No negative zero.
+pub fn csv_number(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x}")
+    } else {
+        format!("{x:?}")
+    }
+}
+
 /// CSV with a header row; numbers in their shortest round-trip form.
 pub fn to_csv(t: &Table) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -241,7 +256,7 @@ pub fn to_csv(t: &Table) -> Result<String> {
             .columns()
             .iter()
             .map(|c| match c {
-                Column::Num(v) => format!("{}", v[r]),
+                Column::Num(v) => csv_number(v[r]),
                 Column::Text(v) => v[r].clone(),
             })
             .collect();
@@ -258,6 +273,21 @@ pub fn to_csv(t: &Table) -> Result<String> {
 mod tests {
     use super::*;
     use crate::table::{Column, NumFormat, Table};
+
+    #[test]
+    fn csv_numbers_round_trip_as_floats() {
+        for (x, text) in [
+            (1e22, "1e22"),
+            (8192.0, "8192"),
+            (0.109005668352, "0.109005668352"),
+            (-0.0, "0"),
+            (1.5e-7, "1.5e-7"),
+            (123456789012345678.0, "1.2345678901234568e17"),
+        ] {
+            assert_eq!(csv_number(x), text);
+            assert_eq!(text.parse::<f64>().unwrap(), if x == 0.0 { 0.0 } else { x });
+        }
+    }
 
     fn sample() -> Table {
         Table::from_columns([

@@ -56,7 +56,7 @@ fn vectors_print_like_numpy() {
         "{}",
         b[1].1
     );
-    assert_eq!(csv(&short).unwrap(), "value\n0.0\n0.25\n0.5\n0.75\n1.0\n");
+    assert_eq!(csv(&short).unwrap(), "value\n0\n0.25\n0.5\n0.75\n1\n");
     assert_eq!(type_name(&short), "vector");
     let mask = eval(&mut s, "linspace(0, 1, 5) > 0.5");
     assert_eq!(

@@ -126,7 +126,8 @@ impl Show for Vector {
     fn csv(&self) -> Option<crate::Result<String>> {
         let mut s = String::from("value\n");
         for x in self.iter() {
-            s.push_str(&format!("{x:?}\n"));
+            s.push_str(&crate::table::render::csv_number(*x));
+            s.push('\n');
         }
         Some(Ok(s))
     }
