@@ -264,6 +264,10 @@ fn straight_lines_stay_straight_to_half_a_pixel() {
         .iter()
         .map(|p| (p.1 - (my + slope * (p.0 - mx))).abs())
         .fold(0.0, f64::max);
+    println!(
+        "straight log-log line: worst deviation {worst:.3} px over {} columns",
+        inner.len()
+    );
     assert!(worst < 0.5, "a straight line wobbles by {worst} px");
 }
 
@@ -275,5 +279,6 @@ fn line_edges_are_blended() {
     let full = reds.iter().filter(|r| **r >= 0.95).count();
     // Antialiasing: the edge pixels are partly covered, as many as the
     // fully covered core or more for a 2-pixel line.
+    println!("line edges: {partial} partly covered pixels, {full} fully covered");
     assert!(partial > 300 && full > 0, "partial {partial}, full {full}");
 }

@@ -499,7 +499,10 @@ async fn serve(info: ConnectionInfo) -> Result<(), String> {
             Ok(m) => m,
             Err(e) => {
                 // Bad or missing signatures, malformed frames: log, never execute.
-                eprintln!("scaling-lab kernel: refused a shell message: {e}");
+                eprintln!(
+                    "scaling-lab kernel: refused a shell message: {}",
+                    wire::describe(&e)
+                );
                 continue;
             }
         };
@@ -531,7 +534,10 @@ async fn serve_control(
         let message = match control.read().await {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("scaling-lab kernel: refused a control message: {e}");
+                eprintln!(
+                    "scaling-lab kernel: refused a control message: {}",
+                    wire::describe(&e)
+                );
                 continue;
             }
         };

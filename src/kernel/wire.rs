@@ -34,6 +34,16 @@ fn with_defaults(msg_type: &str, mut content: Value) -> Value {
     content
 }
 
+/// Why a message was refused, in words for the kernel's log (the crate's
+/// own text for a bad signature is `ring::error::Unspecified`).
+pub fn describe(e: &RuntimeError) -> String {
+    match e {
+        RuntimeError::VerifyError(_) => "its signature does not match the connection key".into(),
+        RuntimeError::MissingHmac => "it carries no signature".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Receive, verify and parse one message.
 pub async fn read<S: SocketRecv>(
     socket: &mut S,

@@ -144,11 +144,17 @@ class ParentTests(unittest.TestCase):
                 ["sh", "-c", f'"{exe}" kernel --connection-file "{cf}" & echo $! > "{d}/pid"; wait'],
             )
             pid_file = os.path.join(d, "pid")
+            def read_pid():
+                if not os.path.exists(pid_file):
+                    return ""
+                with open(pid_file) as f:
+                    return f.read().strip()
+
             for _ in range(50):
-                if os.path.exists(pid_file) and open(pid_file).read().strip():
+                if read_pid():
                     break
                 time.sleep(0.1)
-            kernel_pid = int(open(pid_file).read().strip())
+            kernel_pid = int(read_pid())
             time.sleep(1.0)
             self.assertTrue(os.path.exists(f"/proc/{kernel_pid}"), "the kernel started")
             parent.kill()
