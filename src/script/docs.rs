@@ -115,6 +115,8 @@ fn clean_type(ty: &str) -> Option<String> {
         "Vector" | "crate::vector::Vector" => "vector",
         "Mask" | "crate::vector::Mask" => "mask",
         "crate::table::Table" => "Table",
+        "crate::laws::Law" => "Law",
+        "crate::transformer::Transformer" => "Model",
         "crate::plot::Chart" => "Chart",
         "crate::plot::Figure" => "Figure",
         other => other,

@@ -123,7 +123,7 @@ pub const DOMAINS: &[Domain] = &[
         blurb: "Showing values: print, display, eprint, clear_output, and how values read as text.",
         module: || {
             let mut m = rhai::exported_module!(output::api);
-            m.combine_flatten(rhai::exported_module!(value::printing::api));
+            m.combine_flatten(value::printing::module());
             m
         },
     },

@@ -199,159 +199,59 @@ pub fn escape_html(s: &str) -> String {
 /// string interpolation show values the same way as the REPL.
 pub mod printing {
     use rhai::plugin::*;
-    use rhai::NativeCallContext;
+    use rhai::{Array, FuncRegistration, Map, Module, NativeCallContext};
 
-    fn shown(ctx: &NativeCallContext, v: &dyn super::Show) -> String {
-        let st = crate::script::state::state(ctx);
-        v.text(super::Cx { orders: &st.orders })
-    }
+    use crate::laws::Law;
+    use crate::plot::{Chart, Figure};
+    use crate::table::Table;
+    use crate::transformer::Transformer;
+    use crate::vector::{Mask, Vector};
+
+    /// The doc comment of every value type's `print`.
+    const SHOWN: &str =
+        "/// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
+/// value: as the REPL does (maps aligned, vectors like numpy, tables like
+/// a DataFrame).";
 
     #[export_module]
     pub mod api {
-        use rhai::{Array, Map, NativeCallContext};
-
-        use crate::laws::Law;
-        use crate::plot::{Chart, Figure};
-        use crate::table::Table;
-        use crate::vector::{Mask, Vector};
-
-        use super::shown;
-
         /// Text as `print` shows it: control characters (an ANSI escape read
         /// from a file) escaped, so printed data cannot drive the terminal.
         #[rhai_fn(name = "print")]
         pub fn string_text(s: rhai::ImmutableString) -> String {
             crate::pyformat::printable(&s).into_owned()
         }
+    }
 
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn map_text(ctx: NativeCallContext, m: &mut Map) -> String {
-            shown(&ctx, m)
+    /// `print`, `debug`, `to_string` and `to_debug` for one value type,
+    /// all through its [`super::Show`].
+    fn shown_as_text<T: super::Show + rhai::Variant + Clone>(m: &mut Module, param: &str) {
+        for name in ["print", "debug", "to_string", "to_debug"] {
+            FuncRegistration::new(name)
+                .in_global_namespace()
+                .with_purity(true)
+                .with_params_info([param, "String"])
+                .with_comments([SHOWN])
+                .set_into_module(m, |ctx: NativeCallContext, v: &mut T| {
+                    let st = crate::script::state::state(&ctx);
+                    v.text(super::Cx { orders: &st.orders })
+                });
         }
+    }
 
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn array_text(ctx: NativeCallContext, a: &mut Array) -> String {
-            shown(&ctx, a)
-        }
-
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn vector_text(ctx: NativeCallContext, v: &mut Vector) -> String {
-            shown(&ctx, v)
-        }
-
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn mask_text(ctx: NativeCallContext, m: &mut Mask) -> String {
-            shown(&ctx, m)
-        }
-
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn table_text(ctx: NativeCallContext, t: &mut Table) -> String {
-            shown(&ctx, t)
-        }
-
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn law_text(ctx: NativeCallContext, l: &mut Law) -> String {
-            shown(&ctx, l)
-        }
-
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn chart_text(ctx: NativeCallContext, c: &mut Chart) -> String {
-            shown(&ctx, c)
-        }
-
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn model_text(
-            ctx: NativeCallContext,
-            m: &mut crate::transformer::Transformer,
-        ) -> String {
-            shown(&ctx, m)
-        }
-
-        /// How `print(x)`, `debug(x)`, `x.to_string()` and `${x}` in a string show a
-        /// value: as the REPL does (maps aligned, vectors like numpy, tables like
-        /// a DataFrame).
-        #[rhai_fn(
-            name = "print",
-            name = "debug",
-            name = "to_string",
-            name = "to_debug",
-            pure
-        )]
-        pub fn figure_text(ctx: NativeCallContext, f: &mut Figure) -> String {
-            shown(&ctx, f)
-        }
+    /// The printing functions: strings, then every value type that has a `Show`.
+    pub fn module() -> Module {
+        let mut m = rhai::exported_module!(api);
+        shown_as_text::<Map>(&mut m, "m: &mut Map");
+        shown_as_text::<Array>(&mut m, "a: &mut Array");
+        shown_as_text::<Vector>(&mut m, "v: &mut Vector");
+        shown_as_text::<Mask>(&mut m, "m: &mut Mask");
+        shown_as_text::<Table>(&mut m, "t: &mut Table");
+        shown_as_text::<Law>(&mut m, "l: &mut Law");
+        shown_as_text::<Chart>(&mut m, "c: &mut Chart");
+        shown_as_text::<Transformer>(&mut m, "m: &mut Model");
+        shown_as_text::<Figure>(&mut m, "f: &mut Figure");
+        m
     }
 }
 
