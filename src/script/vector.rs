@@ -645,8 +645,17 @@ fn range_of(
     Ok(a..b.max(a))
 }
 
-fn reduce_fail(ctx: &NativeCallContext, e: Error) -> Box<rhai::EvalAltResult> {
-    fail(ctx, e)
+/// A reduction's argument read, its work charged, `f` applied and its
+/// error named after the calling function.
+fn reduction<T>(
+    ctx: &NativeCallContext,
+    xs: &Dynamic,
+    ns_each: u64,
+    f: impl FnOnce(&[f64]) -> crate::Result<T>,
+) -> ScriptResult<T> {
+    let v = values(ctx, xs)?;
+    charge(ctx, v.len(), ns_each)?;
+    f(&v).map_err(|e| fail(ctx, e))
 }
 
 /// A vector argument of a reduction (a vector or an array of numbers, may be empty).
@@ -1103,25 +1112,19 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "sum", return_raw)]
     pub fn sum(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<FLOAT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::sum(&v).map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, reduce::sum)
     }
 
     /// Arithmetic mean.
     #[rhai_fn(name = "mean", return_raw)]
     pub fn mean(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<FLOAT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::mean(&v).map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, reduce::mean)
     }
 
     /// Product of the elements.
     #[rhai_fn(name = "prod", return_raw)]
     pub fn prod(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<FLOAT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::prod(&v).map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, reduce::prod)
     }
 
     /// Smallest element.
@@ -1131,17 +1134,13 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "min", return_raw)]
     pub fn min(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<FLOAT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::min(&v).map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, reduce::min)
     }
 
     /// Largest element.
     #[rhai_fn(name = "max", return_raw)]
     pub fn max(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<FLOAT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::max(&v).map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, reduce::max)
     }
 
     /// Position of the smallest element (the first on ties).
@@ -1151,21 +1150,17 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "argmin", return_raw)]
     pub fn argmin(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<INT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::argmin(&v)
-            .map(|i| i as INT)
-            .map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, |v| {
+            reduce::argmin(v).map(|i| i as INT)
+        })
     }
 
     /// Position of the largest element (the first on ties).
     #[rhai_fn(name = "argmax", return_raw)]
     pub fn argmax(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<INT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::argmax(&v)
-            .map(|i| i as INT)
-            .map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, |v| {
+            reduce::argmax(v).map(|i| i as INT)
+        })
     }
 
     /// Running sums (numpy `cumsum`).
@@ -1175,11 +1170,9 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "cumsum", return_raw)]
     pub fn cumsum(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<Vector> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::cumsum(&v)
-            .map(Vector::new)
-            .map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, |v| {
+            reduce::cumsum(v).map(Vector::new)
+        })
     }
 
     /// Differences of neighbours, one element fewer (numpy `diff`).
@@ -1189,11 +1182,9 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "diff", return_raw)]
     pub fn diff(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<Vector> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
-        reduce::diff(&v)
-            .map(Vector::new)
-            .map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, |v| {
+            reduce::diff(v).map(Vector::new)
+        })
     }
 
     /// Standard deviation as numpy computes it (`ddof` 0: divide by n).
@@ -1213,12 +1204,10 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "std", return_raw)]
     pub fn std_ddof(ctx: NativeCallContext, xs: Dynamic, ddof: INT) -> ScriptResult<FLOAT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::SIMPLE)?;
         if ddof < 0 {
             return Err(fail(&ctx, format!("ddof must not be negative, got {ddof}")));
         }
-        reduce::std(&v, ddof as usize).map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::SIMPLE, |v| reduce::std(v, ddof as usize))
     }
 
     /// Median.
@@ -1228,9 +1217,7 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "median", return_raw)]
     pub fn median(ctx: NativeCallContext, xs: Dynamic) -> ScriptResult<FLOAT> {
-        let v = super::values(&ctx, &xs)?;
-        super::charge(&ctx, v.len(), cost::MATH)?;
-        reduce::median(&v).map_err(|e| super::reduce_fail(&ctx, e))
+        super::reduction(&ctx, &xs, cost::MATH, reduce::median)
     }
 
     /// The `q` quantile (q in [0, 1], a number or a vector of them), by
