@@ -6,7 +6,7 @@ use rhai::plugin::*;
 use rhai::{Dynamic, NativeCallContext};
 
 use crate::script::args::{self, fail, lift, ScriptResult};
-use crate::transformer::Transformer;
+use crate::transformer::{FlopConvention, Transformer};
 
 /// A model argument: a shape, or a bare parameter count.
 pub enum ModelArg {
@@ -25,6 +25,22 @@ impl ModelArg {
                 ctx,
                 format!("{what} needs the model's shape: give a preset name (\"llama3-70b\") or a transformer(...), not a parameter count"),
             )),
+        }
+    }
+
+    /// Training FLOPs per token under `conv`: a parameter count gives
+    /// Kaplan's 6N; every other convention needs the shape.
+    pub fn flops_per_token(
+        self,
+        ctx: &NativeCallContext,
+        conv: FlopConvention,
+    ) -> ScriptResult<f64> {
+        match (self, conv) {
+            (ModelArg::Params(n), FlopConvention::Kaplan) => Ok(6.0 * n),
+            (m, _) => {
+                let t = m.shape(ctx, "this FLOP convention")?;
+                lift(ctx, t.flops_per_token(conv))
+            }
         }
     }
 }
@@ -352,13 +368,7 @@ pub mod api {
         convention: &str,
     ) -> ScriptResult<FLOAT> {
         let conv = lift(&ctx, FlopConvention::parse(convention))?;
-        match (super::model_arg(&ctx, &model)?, conv) {
-            (super::ModelArg::Params(n), FlopConvention::Kaplan) => Ok(6.0 * n),
-            (m, _) => {
-                let t = m.shape(&ctx, "this FLOP convention")?;
-                lift(&ctx, t.flops_per_token(conv))
-            }
-        }
+        super::model_arg(&ctx, &model)?.flops_per_token(&ctx, conv)
     }
 
     /// Shapes near a target non-embedding N at a chosen aspect ratio,

@@ -61,7 +61,7 @@ pub mod api {
     use crate::budget::cost as work;
     use crate::cost;
     use crate::hardware::{self, Accelerator, Precision};
-    use crate::script::architecture::{model_arg, ModelArg};
+    use crate::script::architecture::model_arg;
     use crate::script::args::{self, fail, lift, map1, ScriptResult};
     use crate::script::convert::{record_result, to_script};
     use crate::table::Cell;
@@ -207,13 +207,7 @@ pub mod api {
                 )?,
                 None => FlopConvention::Kaplan,
             };
-            let per_token = match (model_arg(&ctx, m)?, conv) {
-                (ModelArg::Params(n), FlopConvention::Kaplan) => 6.0 * n,
-                (m, _) => lift(
-                    &ctx,
-                    m.shape(&ctx, "this FLOP convention")?.flops_per_token(conv),
-                )?,
-            };
+            let per_token = model_arg(&ctx, m)?.flops_per_token(&ctx, conv)?;
             let tokens = options
                 .get("tokens")
                 .ok_or_else(|| fail(&ctx, "tokens is required with model"))?;
@@ -325,13 +319,7 @@ pub mod api {
             )?,
             None => FlopConvention::Kaplan,
         };
-        let per_token = match (model_arg(&ctx, &model)?, conv) {
-            (ModelArg::Params(n), FlopConvention::Kaplan) => 6.0 * n,
-            (m, _) => lift(
-                &ctx,
-                m.shape(&ctx, "this FLOP convention")?.flops_per_token(conv),
-            )?,
-        };
+        let per_token = model_arg(&ctx, &model)?.flops_per_token(&ctx, conv)?;
         let precision = match options.get("precision") {
             Some(v) => lift(&ctx, Precision::parse(&args::text(&ctx, "precision", v)?))?,
             None => Precision::Bf16,
