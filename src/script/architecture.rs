@@ -45,6 +45,20 @@ impl ModelArg {
     }
 }
 
+/// The `convention` option of a FLOP count (Kaplan's 6N when absent).
+pub fn convention_option(
+    ctx: &NativeCallContext,
+    options: &rhai::Map,
+) -> ScriptResult<FlopConvention> {
+    match options.get("convention") {
+        Some(v) => lift(
+            ctx,
+            FlopConvention::parse(&args::text(ctx, "convention", v)?),
+        ),
+        None => Ok(FlopConvention::Kaplan),
+    }
+}
+
 /// Read a model argument: a preset name, a `transformer(...)` or a number
 /// of parameters.
 pub fn model_arg(ctx: &NativeCallContext, v: &Dynamic) -> ScriptResult<ModelArg> {

@@ -61,11 +61,10 @@ pub mod api {
     use crate::budget::cost as work;
     use crate::cost;
     use crate::hardware::{self, Accelerator, Precision};
-    use crate::script::architecture::model_arg;
+    use crate::script::architecture::{convention_option, model_arg};
     use crate::script::args::{self, fail, lift, map1, ScriptResult};
     use crate::script::convert::{record_result, to_script};
     use crate::table::Cell;
-    use crate::transformer::FlopConvention;
 
     /// Wall-clock time to spend `pf_days` PF-days on a machine sustaining
     /// `machine_pflops` PFLOP/s: `#{days, weeks, months, years}`.
@@ -200,13 +199,7 @@ pub mod api {
         args::options(&ctx, &options, &known)?;
         let cluster = cluster_of(&ctx, &options)?;
         if let Some(m) = options.get("model") {
-            let conv = match options.get("convention") {
-                Some(v) => lift(
-                    &ctx,
-                    FlopConvention::parse(&args::text(&ctx, "convention", v)?),
-                )?,
-                None => FlopConvention::Kaplan,
-            };
+            let conv = convention_option(&ctx, &options)?;
             let per_token = model_arg(&ctx, m)?.flops_per_token(&ctx, conv)?;
             let tokens = options
                 .get("tokens")
@@ -312,13 +305,7 @@ pub mod api {
                 "convention",
             ],
         )?;
-        let conv = match options.get("convention") {
-            Some(v) => lift(
-                &ctx,
-                FlopConvention::parse(&args::text(&ctx, "convention", v)?),
-            )?,
-            None => FlopConvention::Kaplan,
-        };
+        let conv = convention_option(&ctx, &options)?;
         let per_token = model_arg(&ctx, &model)?.flops_per_token(&ctx, conv)?;
         let precision = match options.get("precision") {
             Some(v) => lift(&ctx, Precision::parse(&args::text(&ctx, "precision", v)?))?,

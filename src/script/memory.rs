@@ -69,11 +69,10 @@ pub mod api {
         training_memory as core_training_memory, ActivationShape, ModelSpec, Optimizer,
         Parallelism, Precisions, Recompute,
     };
-    use crate::script::architecture::{model_arg, ModelArg};
+    use crate::script::architecture::{convention_option, model_arg, ModelArg};
     use crate::script::args::{self, fail, lift, ScriptResult};
     use crate::script::convert::{record_result, to_script};
     use crate::serving::{self, ServingSetup};
-    use crate::transformer::FlopConvention;
 
     /// Training memory per GPU, in bytes: `weights`, `gradients`,
     /// `optimizer` (with the fp32 master copy), `model_states`,
@@ -256,13 +255,7 @@ pub mod api {
                 "hardware is required, e.g. #{hardware: \"H100\", count: 8}",
             )
         })?;
-        let convention = match options.get("convention") {
-            Some(v) => lift(
-                &ctx,
-                FlopConvention::parse(&args::text(&ctx, "convention", v)?),
-            )?,
-            None => FlopConvention::Kaplan,
-        };
+        let convention = convention_option(&ctx, &options)?;
         let base = ServingSetup {
             hardware: hw,
             count: args::opt_number(&ctx, &options, "count", 1.0)?,
