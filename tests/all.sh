@@ -11,10 +11,10 @@ step "format"
 cargo fmt --all -- --check
 
 step "lint"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "tests (unit, golden, scripts, CLI, docs)"
-cargo test --locked
+cargo test --workspace --locked
 
 step "seed demo end to end"
 mkdir -p build && cargo run --locked --quiet -- run scripts/seed_demo.rhai --out build/seed_demo > build/seed_demo.log 2>&1 || {

@@ -7,8 +7,8 @@
 use std::cell::RefCell;
 
 use libfuzzer_sys::fuzz_target;
-use scaling_lab::script::{EngineConfig, Limits};
-use scaling_lab::session::Interpreter;
+use scaling_lab_script::{EngineConfig, Limits};
+use scaling_lab_script::Interpreter;
 
 mod program;
 use program::program;
@@ -26,8 +26,8 @@ thread_local! {
                     ..Limits::default()
                 },
                 out_dir: Some(dir),
-                print: Some(scaling_lab::script::Printer::new(|_| {})),
-                output: Some(scaling_lab::script::state::OutputSink::new(|_| {})),
+                print: Some(scaling_lab_script::Printer::new(|_| {})),
+                output: Some(scaling_lab_script::state::OutputSink::new(|_| {})),
                 ..EngineConfig::default()
             },
             false,

@@ -3,7 +3,7 @@
 //! variables. Shared by the `cargo fuzz` target and the seeded smoke test
 //! (`tests/fuzz_smoke.rs`).
 
-use scaling_lab::script::docs;
+use scaling_lab_script::docs;
 
 /// Values at the edges of every domain, and the variables made so far.
 pub const VALUES: &[&str] = &[

@@ -1,0 +1,6 @@
+//! Integration tests of this crate, one binary (one link step).
+
+mod common;
+mod fit;
+mod golden;
+mod layers;

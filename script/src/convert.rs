@@ -1,0 +1,158 @@
+//! Core values to script values, through one conversion.
+//!
+//! Every struct a function returns goes through `Serialize` (serde_json,
+//! which keeps field order): objects become maps (and their field order is
+//! remembered for printing, tables and JSON), arrays of numbers become
+//! vectors, other arrays stay arrays. No function builds its maps by hand.
+
+use rhai::{Array, Dynamic, Map, NativeCallContext, FLOAT};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::args::{self, fail, lift, Numeric, ScriptResult};
+use crate::state::{state, KeyOrders};
+use scaling_lab_core::table::{Cell, Column, Record, Table};
+use scaling_lab_core::vector::Vector;
+
+/// A JSON value as a script value, recording the key order of its objects.
+pub fn from_json(v: Value, orders: &KeyOrders) -> Dynamic {
+    match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => b.into(),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) if n.is_i64() || n.is_u64() => Dynamic::from_int(i),
+            (_, Some(f)) => Dynamic::from_float(f),
+            _ => Dynamic::UNIT,
+        },
+        Value::String(s) => s.into(),
+        Value::Array(items) => {
+            if !items.is_empty() && items.iter().all(Value::is_f64) {
+                Dynamic::from(items.iter().filter_map(Value::as_f64).collect::<Vector>())
+            } else {
+                items
+                    .into_iter()
+                    .map(|x| from_json(x, orders))
+                    .collect::<Array>()
+                    .into()
+            }
+        }
+        Value::Object(fields) => {
+            orders.record(fields.keys().cloned().collect());
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), from_json(v, orders)))
+                .collect::<Map>()
+                .into()
+        }
+    }
+}
+
+/// A Rust value as a script value (structs become maps with their field
+/// order known). A field that is NaN or infinite is an error naming it.
+pub fn to_script<T: Serialize>(ctx: &NativeCallContext, v: &T) -> ScriptResult<Dynamic> {
+    if let Some(field) = scaling_lab_core::table::first_non_finite(v) {
+        return Err(fail(
+            ctx,
+            format!("{field} would not be a finite number; an input is outside the range where it is defined"),
+        ));
+    }
+    let json = serde_json::to_value(v).map_err(|e| fail(ctx, e))?;
+    Ok(from_json(json, &state(ctx).orders))
+}
+
+/// Apply `f` to a number (giving a map) or to each element of a vector
+/// (giving a Table with one row per element), charging `ns_each`
+/// nanoseconds of work per element as it goes (see [`scaling_lab_core::budget::work`]).
+pub fn record_result<R: Record>(
+    ctx: &NativeCallContext,
+    arg: &str,
+    x: &Dynamic,
+    ns_each: u64,
+    f: impl Fn(FLOAT) -> scaling_lab_core::Result<R>,
+) -> ScriptResult<Dynamic> {
+    match Numeric::from_dynamic(ctx, arg, x)? {
+        Numeric::Scalar(v) => to_script(ctx, &lift(ctx, f(v))?),
+        Numeric::Vector(v) => {
+            let st = state(ctx);
+            let budget = &st.budget;
+            let rows = v
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    lift(ctx, budget.charge_elements(1, ns_each))?;
+                    f(*x).map_err(|e| fail(ctx, format!("{arg}[{i}]: {e}")))
+                })
+                .collect::<ScriptResult<Vec<R>>>()?;
+            Ok(Dynamic::from(lift(ctx, Table::from_records(&rows))?))
+        }
+    }
+}
+
+/// A table cell as a script value.
+pub fn cell_dynamic(c: Cell) -> Dynamic {
+    match c {
+        Cell::Num(x) => Dynamic::from_float(x),
+        Cell::Text(s) => s.into(),
+    }
+}
+
+/// A table row as a map (the table's column order is remembered for printing).
+pub fn row_map(row: Vec<(String, Cell)>, orders: &KeyOrders) -> Map {
+    orders.record(row.iter().map(|(k, _)| k.clone()).collect());
+    row.into_iter()
+        .map(|(k, c)| (k.into(), cell_dynamic(c)))
+        .collect()
+}
+
+/// A column as a script value: a vector of numbers (shared, not copied)
+/// or an array of strings.
+pub fn column_value(c: &Column) -> Dynamic {
+    match c {
+        Column::Num(v) => Dynamic::from(v.clone()),
+        Column::Text(v) => v
+            .iter()
+            .map(|s| Dynamic::from(s.clone()))
+            .collect::<Array>()
+            .into(),
+    }
+}
+
+/// A script value as a column of `len` cells: a vector (shared), an array
+/// of numbers or of strings, or one number or string repeated (pandas'
+/// `df["x"] = 1`).
+pub fn value_column(
+    ctx: &NativeCallContext,
+    name: &str,
+    v: &Dynamic,
+    len: Option<usize>,
+) -> ScriptResult<Column> {
+    if let Some(x) = v.read_lock::<Vector>() {
+        return Ok(Column::Num(x.clone()));
+    }
+    if let (Some(x), Some(n)) = (args::as_number(v), len) {
+        let x = lift(ctx, scaling_lab_core::error::check::finite(name, x))?;
+        return Ok(Column::Num(Vector::new(vec![x; n])));
+    }
+    if let (true, Some(n)) = (v.is_string(), len) {
+        return Ok(Column::Text(vec![v.to_string(); n]));
+    }
+    let Some(arr) = v.read_lock::<Array>() else {
+        return Err(fail(
+            ctx,
+            format!(
+                "column '{name}' must be a vector, an array of numbers or strings, or one value, got {}",
+                args::type_name(v)
+            ),
+        ));
+    };
+    if !arr.is_empty() && arr.iter().all(|x| x.is_string()) {
+        return Ok(Column::Text(arr.iter().map(|x| x.to_string()).collect()));
+    }
+    if arr.is_empty() {
+        return Ok(Column::Num(Vector::default()));
+    }
+    let label = format!("column '{name}'");
+    Ok(Column::Num(Vector::new(args::array_numbers(
+        ctx, &label, &arr,
+    )?)))
+}

@@ -1,0 +1,356 @@
+//! Compute units and wall-clock time in scripts.
+
+use rhai::plugin::*;
+
+use rhai::{Map, NativeCallContext};
+
+use crate::args::{self, fail, lift, ScriptResult};
+use scaling_lab_core::hardware::{Accelerator, Cluster, Precision};
+
+/// The options [`cluster_of`] reads, shared by every function that takes a cluster.
+const CLUSTER_OPTIONS: [&str; 7] = [
+    "hardware",
+    "peak_flops",
+    "precision",
+    "count",
+    "mfu",
+    "usd_per_hour",
+    "watts",
+];
+
+fn cluster_of(ctx: &NativeCallContext, o: &Map) -> ScriptResult<Cluster> {
+    let precision = o
+        .get("precision")
+        .map_or("bf16".to_string(), |p| p.to_string());
+    let (peak, watts) = match (o.get("hardware"), o.get("peak_flops")) {
+        (Some(h), None) => {
+            let a = lift(ctx, Accelerator::by_name(&h.to_string()))?;
+            let p = lift(ctx, Precision::parse(&precision))?;
+            (lift(ctx, a.peak(p))?, a.watts)
+        }
+        (None, Some(p)) => (args::number(ctx, "peak_flops", p)?, None),
+        (Some(_), Some(_)) => return Err(fail(ctx, "give hardware or peak_flops, not both")),
+        (None, None) => return Err(fail(ctx, "give hardware (e.g. \"H100\") or peak_flops")),
+    };
+    let watts = match o.get("watts") {
+        Some(w) => Some(args::number(ctx, "watts", w)?),
+        None => watts,
+    };
+    let count = args::opt_number(ctx, o, "count", 1.0)?;
+    let mfu = match o.get("mfu") {
+        Some(m) => args::number(ctx, "mfu", m)?,
+        None => {
+            return Err(fail(
+                ctx,
+                "mfu is required (model FLOPs utilisation in (0, 1]; 0.3-0.5 is typical)",
+            ))
+        }
+    };
+    let price = o
+        .get("usd_per_hour")
+        .map(|v| args::number(ctx, "usd_per_hour", v))
+        .transpose()?;
+    lift(ctx, Cluster::new(peak, count, mfu, price, watts))
+}
+
+#[export_module]
+pub mod api {
+    use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
+
+    use super::{cluster_of, CLUSTER_OPTIONS};
+    use crate::architecture::{convention_option, model_arg};
+    use crate::args::{self, fail, lift, map1, ScriptResult};
+    use crate::convert::{record_result, to_script};
+    use scaling_lab_core::budget::work;
+    use scaling_lab_core::cost;
+    use scaling_lab_core::hardware::{self, Accelerator, Precision};
+    use scaling_lab_core::table::Cell;
+
+    /// Wall-clock time to spend `pf_days` PF-days on a machine sustaining
+    /// `machine_pflops` PFLOP/s: `#{days, weeks, months, years}`.
+    ///
+    /// days = pf_days / machine_pflops; weeks of 7 days, months of 30.4375
+    /// days and Julian years of 365.25 days (the second seed divided months
+    /// by 52 for years; see docs/errata.md). An array of costs gives a Table.
+    ///
+    /// ```rhai
+    /// pf_days_to_time(387136.358689, 20000).days   // 19.356818 (20 EF machine)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn pf_days_to_time(
+        ctx: NativeCallContext,
+        pf_days: Dynamic,
+        machine_pflops: Dynamic,
+    ) -> ScriptResult<Dynamic> {
+        let machine = args::number(&ctx, "machine_pflops", &machine_pflops)?;
+        record_result(&ctx, "pf_days", &pf_days, work::SIMPLE, |c| {
+            cost::pf_days_to_time(c, machine)
+        })
+    }
+
+    /// Wall-clock time to spend `flops` at `flops_per_second` sustained: `#{days, weeks, months, years}`.
+    ///
+    /// ```rhai
+    /// flops_to_time(3.15e23, 8 * 312e12 * 0.4).days
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn flops_to_time(
+        ctx: NativeCallContext,
+        flops: Dynamic,
+        flops_per_second: Dynamic,
+    ) -> ScriptResult<Dynamic> {
+        let rate = args::number(&ctx, "flops_per_second", &flops_per_second)?;
+        record_result(&ctx, "flops", &flops, work::SIMPLE, |c| {
+            cost::flops_to_time(c, rate)
+        })
+    }
+
+    /// PF-days to FLOPs (1 PF-day = 1e15 FLOP/s x 86,400 s = 8.64e19 FLOPs).
+    ///
+    /// ```rhai
+    /// pf_days_to_flops(1)   // 8.64e19
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn pf_days_to_flops(ctx: NativeCallContext, pf_days: Dynamic) -> ScriptResult<Dynamic> {
+        map1(&ctx, "pf_days", &pf_days, cost::pf_days_to_flops)
+    }
+
+    /// FLOPs to PF-days (divide by 8.64e19).
+    ///
+    /// ```rhai
+    /// flops_to_pf_days(5.76e23)   // 6666.7
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn flops_to_pf_days(ctx: NativeCallContext, flops: Dynamic) -> ScriptResult<Dynamic> {
+        map1(&ctx, "flops", &flops, cost::flops_to_pf_days)
+    }
+
+    /// An accelerator's datasheet numbers: `#{name, memory (bytes),
+    /// bandwidth (bytes/s), interconnect (bytes/s per device,
+    /// bidirectional), bf16, fp8, int8, fp4, tf32 (dense FLOP/s), watts,
+    /// source}`; figures a vendor does not publish are absent. Names: A100
+    /// (SXM 80GB), H100 (= "H100 SXM"), "H100 PCIe", "H100 NVL", H200, B200,
+    /// MI300X, MI325X, "TPU v4", "TPU v5e", "TPU v5p", "TPU v6e". Prices are
+    /// yours to give (`usd_per_hour`).
+    ///
+    /// ```rhai
+    /// hardware("H100").memory   // 8.0e10 bytes (the SXM board)
+    /// ```
+    #[rhai_fn(name = "hardware", return_raw)]
+    pub fn hardware(ctx: NativeCallContext, name: &str) -> ScriptResult<Dynamic> {
+        to_script(&ctx, &lift(&ctx, Accelerator::by_name(name))?)
+    }
+
+    /// The accelerator catalog as a Table: memory (GB), bandwidth (TB/s),
+    /// interconnect (GB/s), dense TFLOP/s by precision, watts, source.
+    #[rhai_fn(name = "hardware")]
+    pub fn hardware_all() -> scaling_lab_core::table::Table {
+        // Missing figures read "n/a", never 0 or NaN.
+        let opt = |v: Option<f64>, scale: f64, digits: usize| {
+            Cell::Text(v.map_or("n/a".into(), |v| format!("{:.*}", digits, v / scale)))
+        };
+        let rows: Vec<Vec<(String, Cell)>> = hardware::CATALOG
+            .iter()
+            .map(|a| {
+                vec![
+                    ("name".to_string(), Cell::Text(a.name.into())),
+                    (
+                        "memory GB".to_string(),
+                        Cell::Num((a.memory / 1e9 * 10.0).round() / 10.0),
+                    ),
+                    ("bandwidth TB/s".to_string(), Cell::Num(a.bandwidth / 1e12)),
+                    ("interconnect GB/s".to_string(), opt(a.interconnect, 1e9, 0)),
+                    ("bf16 TFLOP/s".to_string(), Cell::Num(a.bf16 / 1e12)),
+                    ("fp8 TFLOP/s".to_string(), opt(a.fp8, 1e12, 1)),
+                    ("int8 TOP/s".to_string(), opt(a.int8, 1e12, 1)),
+                    ("watts".to_string(), opt(a.watts, 1.0, 0)),
+                    ("source".to_string(), Cell::Text(a.source.into())),
+                ]
+            })
+            .collect();
+        scaling_lab_core::table::Table::from_rows(&rows).expect("catalog rows are uniform")
+    }
+
+    /// Time, accelerator-hours, dollars and energy of a training run:
+    /// `train_cost(#{flops, hardware: "H100", count: 1024, mfu: 0.4, usd_per_hour: 2.5})`.
+    /// Options: `flops` (or `law` and `C` for the compute-optimal run of a
+    /// budget, or `N` and `D` for 6ND, or `model` and `tokens` with an
+    /// optional FLOP `convention`), `hardware` (or `peak_flops`),
+    /// `precision` ("bf16", "fp8", "int8", "fp4", "tf32"), `count` (1), `mfu` (in (0, 1]),
+    /// `usd_per_hour` (per accelerator), `watts` (overrides the datasheet).
+    /// The seed's "20 EF machine" is `#{peak_flops: 20e18, mfu: 1}`.
+    ///
+    /// ```rhai
+    /// train_cost(#{N: 124337664, D: 300e9, hardware: "A100", count: 8, mfu: 0.3}).days   // 3.46
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Dynamic> {
+        let mut known = vec![
+            "flops",
+            "law",
+            "C",
+            "N",
+            "D",
+            "model",
+            "tokens",
+            "convention",
+        ];
+        known.extend(CLUSTER_OPTIONS);
+        args::options(&ctx, &options, &known)?;
+        let cluster = cluster_of(&ctx, &options)?;
+        if let Some(m) = options.get("model") {
+            let conv = convention_option(&ctx, &options)?;
+            let per_token = model_arg(&ctx, m)?.flops_per_token(&ctx, conv)?;
+            let tokens = options
+                .get("tokens")
+                .ok_or_else(|| fail(&ctx, "tokens is required with model"))?;
+            let tokens = lift(
+                &ctx,
+                scaling_lab_core::error::check::positive(
+                    "tokens",
+                    args::number(&ctx, "tokens", tokens)?,
+                ),
+            )?;
+            return to_script(&ctx, &lift(&ctx, cluster.cost(per_token * tokens))?);
+        }
+        let flops = match (
+            options.get("flops"),
+            options.get("C"),
+            options.get("N"),
+            options.get("D"),
+        ) {
+            (Some(f), None, None, None) => args::number(&ctx, "flops", f)?,
+            (None, Some(c), None, None) => {
+                let c = args::number(&ctx, "C", c)?;
+                if let Some(l) = options.get("law") {
+                    let law = l
+                        .read_lock::<scaling_lab_core::laws::Law>()
+                        .ok_or_else(|| fail(&ctx, "law must be a Law, e.g. law(\"chinchilla\")"))?
+                        .clone();
+                    let a = lift(&ctx, law.optimal(c))?;
+                    a.c
+                } else {
+                    c
+                }
+            }
+            (None, None, Some(n), Some(d)) => lift(
+                &ctx,
+                scaling_lab_core::allocation::compute_flops(
+                    args::number(&ctx, "N", n)?,
+                    args::number(&ctx, "D", d)?,
+                ),
+            )?,
+            _ => {
+                return Err(fail(
+                    &ctx,
+                    "give the work as flops, as C (with an optional law), or as N and D",
+                ))
+            }
+        };
+        to_script(&ctx, &lift(&ctx, cluster.cost(flops))?)
+    }
+
+    /// Compute-optimal allocation when the budget is money or time:
+    /// `optimal_for_budget(law("chinchilla"), #{usd: 1e6, hardware: "H100", count: 256, mfu: 0.4, usd_per_hour: 2.5})`
+    /// (or `days` instead of `usd`). Returns the allocation merged with its cost.
+    #[rhai_fn(return_raw)]
+    pub fn optimal_for_budget(
+        ctx: NativeCallContext,
+        law: scaling_lab_core::laws::Law,
+        options: Map,
+    ) -> ScriptResult<Dynamic> {
+        let mut known = vec!["usd", "days"];
+        known.extend(CLUSTER_OPTIONS);
+        args::options(&ctx, &options, &known)?;
+        let cluster = cluster_of(&ctx, &options)?;
+        let usd = options
+            .get("usd")
+            .map(|v| args::number(&ctx, "usd", v))
+            .transpose()?;
+        let days = options
+            .get("days")
+            .map(|v| args::number(&ctx, "days", v))
+            .transpose()?;
+        let c = lift(&ctx, cluster.flops_for(usd, days))?;
+        #[derive(serde::Serialize)]
+        struct Plan {
+            #[serde(flatten)]
+            allocation: scaling_lab_core::allocation::Allocation,
+            #[serde(flatten)]
+            cost: scaling_lab_core::hardware::TrainCost,
+        }
+        let allocation = lift(&ctx, law.optimal(c))?;
+        let cost = lift(&ctx, cluster.cost(allocation.c))?;
+        to_script(&ctx, &Plan { allocation, cost })
+    }
+
+    /// Model FLOPs utilisation: `mfu(model, #{tokens_per_second, hardware,
+    /// count, convention, precision})` = tokens/s x training FLOPs per
+    /// token / (count x peak). `convention` is "kaplan" (default), "palm"
+    /// (PaLM Appendix B / nanoGPT's `estimate_mfu`) or "chinchilla"; the
+    /// peak is the hardware's dense figure at `precision` ("bf16"), or
+    /// `peak_flops`. `tokens_per_second` (the whole job's) may be a vector.
+    ///
+    /// ```rhai
+    /// mfu("gpt2", #{tokens_per_second: 1.0e5, peak_flops: 312e12, convention: "palm"})   // 0.274
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn mfu(ctx: NativeCallContext, model: Dynamic, options: Map) -> ScriptResult<Dynamic> {
+        args::options(
+            &ctx,
+            &options,
+            &[
+                "tokens_per_second",
+                "hardware",
+                "peak_flops",
+                "precision",
+                "count",
+                "convention",
+            ],
+        )?;
+        let conv = convention_option(&ctx, &options)?;
+        let per_token = model_arg(&ctx, &model)?.flops_per_token(&ctx, conv)?;
+        let precision = match options.get("precision") {
+            Some(v) => lift(&ctx, Precision::parse(&args::text(&ctx, "precision", v)?))?,
+            None => Precision::Bf16,
+        };
+        let peak = match (options.get("hardware"), options.get("peak_flops")) {
+            (Some(h), None) => {
+                let a = lift(
+                    &ctx,
+                    Accelerator::by_name(&args::text(&ctx, "hardware", h)?),
+                )?;
+                lift(&ctx, a.peak(precision))?
+            }
+            (None, Some(p)) => args::number(&ctx, "peak_flops", p)?,
+            (Some(_), Some(_)) => return Err(fail(&ctx, "give hardware or peak_flops, not both")),
+            (None, None) => return Err(fail(&ctx, "give hardware (e.g. \"H100\") or peak_flops")),
+        };
+        let count = args::opt_number(&ctx, &options, "count", 1.0)?;
+        let count = lift(
+            &ctx,
+            scaling_lab_core::error::check::positive_at_most("count", count, 1e8),
+        )?;
+        let tps = options
+            .get("tokens_per_second")
+            .ok_or_else(|| fail(&ctx, "tokens_per_second is required (the whole job's)"))?;
+        map1(&ctx, "tokens_per_second", tps, |t| {
+            let t = scaling_lab_core::error::check::positive("tokens_per_second", t)?;
+            let u = t * per_token / (count * peak);
+            if u > 1.0 {
+                return Err(scaling_lab_core::Error::InvalidArgument {
+                    arg: "tokens_per_second".into(),
+                    expected: "at most the hardware's peak (MFU <= 1)",
+                    value: format!("{t} tokens/s, MFU {u:.3}"),
+                });
+            }
+            Ok(u)
+        })
+    }
+
+    /// FLOPs in one PF-day: 8.64e19.
+    #[rhai_fn(name = "PF_DAY")]
+    pub fn pf_day() -> FLOAT {
+        cost::FLOPS_PER_PF_DAY
+    }
+}

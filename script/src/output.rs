@@ -1,0 +1,57 @@
+//! Output beyond `print`: values shown in their richest form, the error
+//! stream, clearing a notebook cell. A front end decides what each means
+//! (`script::state::OutputSink`): the kernel sends Jupyter messages, a
+//! terminal prints text.
+
+use rhai::plugin::*;
+
+#[export_module]
+pub mod api {
+    use rhai::{Dynamic, NativeCallContext};
+
+    use crate::state::{state, SideOutput};
+    use crate::value::{self, Cx};
+
+    /// Show a value now, as a notebook shows a cell's result (a figure as
+    /// a picture, a table as HTML), without ending the cell: Jupyter's
+    /// `display`. In a terminal it prints the value as text.
+    ///
+    /// ```rhai
+    /// display(law("chinchilla"))
+    /// ```
+    pub fn display(ctx: NativeCallContext, value: Dynamic) {
+        let st = state(&ctx);
+        let bundle = value::bundle(&value, Cx { orders: &st.orders });
+        st.output.send(SideOutput::Display(bundle));
+    }
+
+    /// Print a line on the error stream (standard error; a notebook's
+    /// stderr stream).
+    ///
+    /// ```rhai
+    /// eprint("warning: this budget is past the fitted range")
+    /// ```
+    pub fn eprint(ctx: NativeCallContext, value: Dynamic) {
+        let st = state(&ctx);
+        let text = if value.is_string() {
+            scaling_lab_core::pyformat::printable(&value.to_string()).into_owned()
+        } else {
+            value::text(&value, Cx { orders: &st.orders }).unwrap_or_default()
+        };
+        st.output.send(SideOutput::Stderr(text));
+    }
+
+    /// Clear the notebook cell's output so far (IPython's `clear_output`);
+    /// in a terminal it does nothing.
+    #[rhai_fn(name = "clear_output")]
+    pub fn clear_output(ctx: NativeCallContext) {
+        state(&ctx).output.send(SideOutput::Clear { wait: false });
+    }
+
+    /// Clear the cell's output, keeping it until new output arrives when
+    /// `wait` is true (no flicker in animations).
+    #[rhai_fn(name = "clear_output")]
+    pub fn clear_output_wait(ctx: NativeCallContext, wait: bool) {
+        state(&ctx).output.send(SideOutput::Clear { wait });
+    }
+}

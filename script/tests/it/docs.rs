@@ -1,0 +1,111 @@
+//! The function reference is generated, current, and its examples run.
+
+use scaling_lab_script::Interpreter;
+use scaling_lab_script::{docs, EngineConfig};
+
+#[test]
+fn functions_md_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/functions.md");
+    let stored = std::fs::read_to_string(path).unwrap_or_default();
+    let fresh = docs::markdown();
+    if stored != fresh {
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(path, &fresh).unwrap();
+        } else {
+            panic!("docs/functions.md is stale: run `cargo run -q -- doc > docs/functions.md` (or UPDATE_DOCS=1 cargo test --test docs)");
+        }
+    }
+}
+
+#[test]
+fn every_function_is_documented() {
+    for d in docs::catalog() {
+        assert!(!d.doc.trim().is_empty(), "{} has no doc comment", d.call);
+    }
+}
+
+/// Each ```rhai example in a doc comment runs line by line (```rhai,no_run
+/// ones, which need files, are skipped); a line ending in `// <number>` must
+/// evaluate to that number at its printed precision.
+#[test]
+fn doc_examples_run_and_their_numbers_hold() {
+    let mut checked = 0;
+    for d in docs::catalog() {
+        let Some((_, rest)) = d.doc.split_once("```rhai") else {
+            continue;
+        };
+        if rest.starts_with(",no_run") {
+            continue;
+        }
+        let block = rest.split("```").next().unwrap();
+        // Examples that save files write them into a scratch folder.
+        let scratch = tempfile::tempdir().unwrap();
+        let config = EngineConfig {
+            out_dir: Some(scratch.path().to_path_buf()),
+            ..EngineConfig::default()
+        };
+        let mut s = Interpreter::with_config(config, true);
+        for line in block.lines().filter(|l| !l.trim().is_empty()) {
+            let (code, comment) = match line.split_once("//") {
+                Some((c, k)) => (c.trim(), Some(k.trim())),
+                None => (line.trim(), None),
+            };
+            let out = s
+                .run(code)
+                .unwrap_or_else(|e| panic!("example of {}: `{code}` failed:\n{e}", d.call));
+            let Some(expected) = comment
+                .and_then(|c| c.split_whitespace().next())
+                .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            else {
+                continue;
+            };
+            let value = out
+                .value
+                .as_float()
+                .or_else(|_| out.value.as_int().map(|i| i as f64))
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "example of {}: `{code}` gave {:?}, not a number",
+                        d.call, out.value
+                    )
+                });
+            let x: f64 = expected.parse().unwrap();
+            // Tolerance: half a unit in the last printed significant digit.
+            let mantissa = expected.split(['e', 'E']).next().unwrap();
+            let digits = mantissa
+                .chars()
+                .filter(|c| c.is_ascii_digit())
+                .collect::<String>();
+            let sig = digits.trim_start_matches('0').len().max(1) as i32;
+            let tol = 0.5 * 10f64.powi(x.abs().log10().floor() as i32 - sig + 1);
+            assert!(
+                (value - x).abs() <= tol * 1.0000001,
+                "example of {}: `{code}` = {value}, documented as {expected}",
+                d.call
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} documented numbers checked");
+}
+
+/// Every ```rhai block of the README runs as written.
+#[test]
+fn readme_examples_run() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let mut ran = 0;
+    for block in readme.split("```rhai\n").skip(1) {
+        let code = block.split("```").next().unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let config = EngineConfig {
+            out_dir: Some(scratch.path().to_path_buf()),
+            ..EngineConfig::default()
+        };
+        let mut s = Interpreter::with_config(config, true);
+        s.run(code)
+            .unwrap_or_else(|e| panic!("README example failed:\n{code}\n{e}"));
+        ran += 1;
+    }
+    assert!(ran >= 1);
+}

@@ -1,0 +1,342 @@
+//! The reproductions of the adversarial run (issue 13), each one line:
+//! sandbox escapes, panics and aborts, work that would not stop, memory
+//! past the size limit, silent NaN, vague errors, bad CSV.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crate::common::eval_err;
+use scaling_lab_script::Interpreter;
+use scaling_lab_script::{EngineConfig, Limits};
+
+struct Sandbox {
+    _dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+    s: Interpreter,
+}
+
+/// A session writing into `root/out`, reading from `root/data`.
+fn sandbox() -> Sandbox {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir(root.join("out")).unwrap();
+    std::fs::create_dir(root.join("data")).unwrap();
+    std::fs::create_dir(root.join("elsewhere")).unwrap();
+    let config = EngineConfig {
+        out_dir: Some(root.join("out")),
+        read_dirs: vec![root.join("data")],
+        ..EngineConfig::default()
+    };
+    Sandbox {
+        s: Interpreter::with_config(config, true),
+        root,
+        _dir: dir,
+    }
+}
+
+#[track_caller]
+fn fails(s: &mut Interpreter, code: &str, msg: &str) {
+    match s.run(code) {
+        Ok(o) => panic!("`{code}` should fail, gave {:?}", o.value),
+        Err(e) => assert!(
+            e.message.contains(msg),
+            "`{code}`:\n  {}\nexpected\n  {msg}",
+            e.message
+        ),
+    }
+}
+
+#[test]
+fn writes_stay_inside_the_output_folder() {
+    let mut b = sandbox();
+    let elsewhere = b.root.join("elsewhere");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&elsewhere, b.root.join("out/link")).unwrap();
+    let abs = elsewhere.join("abs.json").display().to_string();
+    for (code, msg) in [
+        (
+            format!("save_json(1, {abs:?})"),
+            "absolute paths are not allowed",
+        ),
+        (
+            "save_json(1, \"../elsewhere/dotdot.json\")".to_string(),
+            "'..' is not allowed",
+        ),
+        (
+            "save_json(1, \"link/through.json\")".to_string(),
+            "leads outside the output folder",
+        ),
+        (
+            "save_csv(arch_sweep(), \"link/t.csv\")".to_string(),
+            "leads outside",
+        ),
+        (
+            "plot([1, 2], [3, 4]).save(\"link/c.png\")".to_string(),
+            "leads outside",
+        ),
+        (
+            "let f = figure(); f.add(plot([1, 2], [3, 4])); f.save(\"../f.SVG\")".to_string(),
+            "'..' is not allowed",
+        ),
+        (
+            format!("Fn(\"save_json\").call(1, {abs:?})"),
+            "absolute paths are not allowed",
+        ),
+        ("save_json(1, \"x.csv\")".to_string(), "(use .json)"),
+    ] {
+        fails(&mut b.s, &code, msg);
+    }
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing was written elsewhere"
+    );
+    // Upper-case extensions are fine inside the folder.
+    b.s.run("save_json(1, \"ok.JSON\")").unwrap();
+    assert!(b.root.join("out/ok.JSON").exists());
+}
+
+#[test]
+fn reads_come_only_from_allowed_regular_files() {
+    let mut b = sandbox();
+    std::fs::write(b.root.join("data/runs.csv"), "N,D,loss\n1e9,2e10,2.5\n").unwrap();
+    let ok = b.root.join("data/runs.csv").display().to_string();
+    b.s.run(&format!("read_csv({ok:?})")).unwrap();
+    fails(
+        &mut b.s,
+        "read_csv(\"/etc/passwd\")",
+        "outside the folders scripts may read",
+    );
+    fails(&mut b.s, "read_csv(\"/dev/zero\")", "outside the folders");
+    let dir = b.root.join("data").display().to_string();
+    fails(
+        &mut b.s,
+        &format!("read_csv({dir:?})"),
+        "not a regular file",
+    );
+    #[cfg(unix)]
+    {
+        let fifo = b.root.join("data/fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .map(|s| s.success());
+        if made.unwrap_or(false) {
+            let f = fifo.display().to_string();
+            fails(&mut b.s, &format!("read_csv({f:?})"), "not a regular file");
+        }
+        std::os::unix::fs::symlink("/etc/passwd", b.root.join("data/sneaky.csv")).unwrap();
+        let f = b.root.join("data/sneaky.csv").display().to_string();
+        fails(&mut b.s, &format!("read_csv({f:?})"), "outside the folders");
+    }
+    let big = b.root.join("data/big.csv");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(65 << 20).unwrap();
+    fails(
+        &mut b.s,
+        &format!("read_csv({:?})", big.display().to_string()),
+        "MiB a script may read",
+    );
+}
+
+#[test]
+fn absurd_sizes_are_errors_before_anything_is_allocated() {
+    for (code, msg) in [
+        ("fit_law(simulate_runs(law(\"chinchilla\"), #{}), #{grid: #{a: linspace(0,25,3000), b: linspace(0,25,3000), e: linspace(-1,1,3000), alpha: linspace(0,2,3000), beta: linspace(0,2,3000)}})", "the grid of starts would have"),
+        ("fit_law(simulate_runs(law(\"chinchilla\"), #{}), #{grid: #{a: linspace(0,25,1000), b: linspace(0,25,1000), e: linspace(-1,1,1000), alpha: linspace(0,2,1000), beta: linspace(0,2,1000)}})", "the grid of starts would have"),
+        ("simulate_runs(law(\"chinchilla\"), #{budgets: logspace(18, 21, 1000000), per_budget: 1000})", "the runs would have"),
+        ("let c = chart(); c.contour([1, 2], [1, 2], [[0, 1], [1, 2]], 1e18)", "levels must be from 1 to 1000"),
+        ("let c = chart(); c.contour([1, 2], [1, 2], [[0, 1], [1, 2]], 1e7)", "levels must be from 1 to 1000"),
+        ("logspace(0, 1, 5e7)", "more than the size limit"),
+        ("let c = chart(); c.line(zeros(6e6), zeros(6e6)); c.line(zeros(6e6), zeros(6e6))", "the chart's points would have"),
+    ] {
+        let t = Instant::now();
+        let e = eval_err(code);
+        assert!(e.message.contains(msg), "`{code}`:\n  {}", e.message);
+        assert!(t.elapsed() < Duration::from_secs(2), "`{code}` took {:?}", t.elapsed());
+    }
+}
+
+#[test]
+fn option_values_are_range_checked() {
+    for (code, msg) in [
+        ("fit_law(simulate_runs(law(\"chinchilla\"), #{per_budget: 3}), #{grid: #{a: [NAN]}})", "grid.a[0] must be a finite number"),
+        ("fit_law(simulate_runs(law(\"chinchilla\"), #{per_budget: 3}), #{loss_fn: \"asymmetric\", over: 1e308})", "over must be a positive number within its limit"),
+        ("let c = chart(); c.scatter([1,2,3], [2,4,8], #{size: 1e308})", "size must be a positive number within its limit"),
+        ("let c = chart(); c.line([1,2,3], [2,4,8], #{width: 1e308})", "width must be a positive number within its limit"),
+        ("simulate_runs(law(\"chinchilla\"), #{noise: 1e308})", "noise must be at most 1"),
+        ("train_cost(#{flops: 1e24, peak_flops: 1e15, count: 1e308, mfu: 0.4})", "count must be a positive number within its limit"),
+        ("optimal_for_budget(law(\"chinchilla\"), #{usd: 1e308, hardware: \"H100\", count: 8, mfu: 0.4, usd_per_hour: 2})", "usd must be a positive number within its limit"),
+        ("transformer(#{d_model: 4096, n_layer: 32, n_heads: 32, d_ff: 1e308})", "d_ff must be a positive number within its limit"),
+    ] {
+        let e = eval_err(code);
+        assert!(e.message.contains(msg), "`{code}`:\n  {}", e.message);
+    }
+}
+
+#[test]
+fn no_silent_nan_infinity_or_wrong_values() {
+    for (code, msg) in [
+        ("min([NAN])", "min: xs[0] must be a finite number, got NaN"),
+        ("max([NAN])", "xs[0] must be a finite number"),
+        ("min([1, NAN])", "xs[1] must be a finite number"),
+        ("sum([1e308, 1e308])", "sum: the sum overflows"),
+        (
+            "kaplan_loss(1e9, 1e-300)",
+            "kaplan_loss: the result would be inf for N = 1e9, D = 1e-300",
+        ),
+        (
+            "flops_to_time(3.15e23, 1e-300)",
+            "flops_to_time: flops_per_second must be a rate that gives a finite, non-zero time",
+        ),
+        (
+            "law(\"chinchilla\").optimal_for_params(1e-300)",
+            "optimal_for_params: N must be within the range",
+        ),
+        (
+            "loss_from_cost(0)",
+            "loss_from_cost: pf_days must be a positive finite number, got 0",
+        ),
+        ("fmt(NAN, \".3f\")", "fmt: value must be a finite number"),
+    ] {
+        let e = eval_err(code);
+        assert!(e.message.contains(msg), "`{code}`:\n  {}", e.message);
+    }
+    assert_eq!(
+        crate::common::eval("linspace(-1e308, 1e308, 3)")
+            .cast::<scaling_lab_core::Vector>()
+            .as_slice(),
+        [-1e308, 0.0, 1e308]
+    );
+}
+
+#[test]
+fn wrong_types_name_the_argument_and_the_forms() {
+    for (code, msg) in [
+        (
+            "fit_law(1)",
+            "fit_law: no form takes (integer); it takes `fit_law(runs: Table)`",
+        ),
+        (
+            "law(\"chinchilla\").loss(\"a\")",
+            "loss: no form takes (Law, string)",
+        ),
+        (
+            "chinchilla_los(1, 2)",
+            "no function 'chinchilla_los'; did you mean chinchilla_loss?",
+        ),
+        ("arch_sweep()[1.5]", "cannot index a Table with a float"),
+        (
+            "let budget = 1; budgt",
+            "unknown variable 'budgt'; did you mean budget?",
+        ),
+    ] {
+        let e = eval_err(code);
+        assert!(e.message.contains(msg), "`{code}`:\n  {}", e.message);
+        assert!(
+            !e.message.contains("index$") && !e.message.contains("scaling_lab_core::"),
+            "{}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn runaway_native_work_stops_at_the_operation_limit() {
+    // Default limits: each of these ran for 17 s to minutes before.
+    for code in [
+        "law(\"data_constrained\").optimal(linspace(1e20, 2e20, 1000000), 2e10)",
+        "inference_optimal(law(\"chinchilla\"), #{loss: 2.0, inference_tokens: linspace(1e9, 1e14, 1000000)})",
+        "let a = []; loop { a.push(1); }",
+        "let a = []; loop { a += 1; }",
+    ] {
+        let t = Instant::now();
+        let e = eval_err(code);
+        assert!(e.message.contains("operation limit"), "`{code}`: {}", e.message);
+        assert!(t.elapsed() < Duration::from_secs(5), "`{code}` took {:?}", t.elapsed());
+    }
+}
+
+#[test]
+fn an_interrupt_stops_long_native_work_within_a_second() {
+    let config = EngineConfig {
+        limits: Limits {
+            max_operations: 0,
+            ..Limits::default()
+        },
+        ..EngineConfig::default()
+    };
+    for code in [
+        "law(\"data_constrained\").optimal(linspace(1e20, 2e20, 1000000), 2e10)",
+        "fit_law(simulate_runs(law(\"chinchilla\"), #{budgets: logspace(18, 21, 20), per_budget: 30}), #{bootstrap: 100000})",
+    ] {
+        let mut s = Interpreter::with_config(config.clone(), true);
+        let flag = s.interrupt_flag();
+        let stopper = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            flag.store(true, Ordering::SeqCst);
+            Instant::now()
+        });
+        let e = s.run(code).unwrap_err();
+        let stopped = Instant::now();
+        let asked = stopper.join().unwrap();
+        assert!(e.interrupted, "`{code}`: {}", e.message);
+        assert!(stopped.duration_since(asked) < Duration::from_secs(1), "`{code}` took {:?} to stop", stopped.duration_since(asked));
+        // The session goes on.
+        assert_eq!(s.run("1 + 1").unwrap().value.as_int().unwrap(), 2);
+    }
+}
+
+#[test]
+fn bad_csv_files_are_errors_not_guesses() {
+    let mut b = sandbox();
+    let write = |name: &str, text: &str| {
+        let p = b.root.join("data").join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let dup = write("dup.csv", "N,N,loss\n1,2,3\n");
+    let mixed = write("mixed.csv", "model,N\nx,1\n7,2\ny,3\n");
+    let text_first = write("first.csv", "N,loss\nabc,1\n2,2\n3,3\n");
+    let nan = write("nan.csv", "N,loss\n1,NaN\n");
+    let ansi = write("ansi.csv", "N,loss\n\u{1b}[31mx,1\n1,2\n2,3\n");
+    let bom = write("bom.csv", "\u{feff}N,loss\n1,2\n");
+    fails(
+        &mut b.s,
+        &format!("read_csv({dup:?})"),
+        "column 'N' appears twice",
+    );
+    fails(
+        &mut b.s,
+        &format!("read_csv({mixed:?})"),
+        "is text but this cell is a number",
+    );
+    fails(
+        &mut b.s,
+        &format!("read_csv({text_first:?})"),
+        "row 2, column 'N' is numeric but this cell is not a number",
+    );
+    fails(&mut b.s, &format!("read_csv({nan:?})"), "not finite");
+    match b.s.run(&format!("read_csv({ansi:?})")) {
+        Err(e) => assert!(
+            e.message.contains("\\u{1b}[31mx") && !e.message.contains('\u{1b}'),
+            "{}",
+            e.message
+        ),
+        Ok(_) => panic!("a text cell in a numeric column"),
+    }
+    let cols =
+        b.s.run(&format!("read_csv({bom:?}).columns()"))
+            .unwrap()
+            .value;
+    assert_eq!(
+        cols.into_array().unwrap()[0].to_string(),
+        "N",
+        "a byte-order mark is not part of the first name"
+    );
+    // A script with a byte-order mark runs.
+    assert_eq!(b.s.run("\u{feff}1 + 1").unwrap().value.as_int().unwrap(), 2);
+    // Text from files prints with its escapes visible.
+    let out = b.s.run("print(\"a\\x1b[2Jb\")").unwrap();
+    assert_eq!(out.printed, ["a\\u{1b}[2Jb"]);
+}
