@@ -1,8 +1,10 @@
 //! Transformer shapes: parameter counts and the seed notebook's width sweep.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{check, Error, Result};
+use crate::input::{Count, Positive};
 use crate::table::{Column, Table};
 
 /// Non-embedding parameters of a decoder-only transformer,
@@ -19,13 +21,16 @@ pub fn non_embedding_params(d_model: f64, n_layer: f64, d_attn: f64, d_ff: f64) 
 }
 
 /// The ratios of a width sweep. Defaults are the seed notebook's.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct SweepOptions {
     /// First d_model (8192, Chinchilla 70B's width).
     pub d_model: f64,
     /// Factor applied to d_model between rows (1.1).
     pub growth: f64,
-    /// n_layer = floor(d_model / layer_ratio) (100).
+    /// n_layer = floor(d_model / layer_ratio) (100): the aspect ratio
+    /// d_model / n_layer, which `shape_search` calls `aspect` (accepted here too).
+    #[serde(alias = "aspect")]
     pub layer_ratio: f64,
     /// d_attn = floor(d_model / attn_ratio) (75).
     pub attn_ratio: f64,
@@ -36,6 +41,8 @@ pub struct SweepOptions {
     /// Stop after the first row with N above this (1e14).
     pub max_params: f64,
     /// Safety bound on the number of rows (10,000).
+    #[serde(skip)]
+    #[schemars(skip)]
     pub max_rows: usize,
 }
 
@@ -144,6 +151,58 @@ pub fn sweep_table(rows: &[Shape]) -> Table {
         ("N (T)", col(|s| s.n / 1e12)),
     ])
     .expect("columns of one sweep have equal length")
+}
+
+/// The options of `shape_search`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShapeSearchOptions {
+    /// Width per layer, d_model / n_layer (Kaplan et al. 2020 §3.1 find the
+    /// loss flat within a few percent for aspect ratios 20-200).
+    pub aspect: Positive,
+    /// Dimension per attention head.
+    pub head_dim: Count,
+    /// d_ff / d_model.
+    pub ff_mult: Positive,
+    /// Gated FFN (three matrices).
+    pub gated: bool,
+    /// d_model is rounded to a multiple of this.
+    pub multiple: Count,
+    /// How many shapes to return (at most 100).
+    pub count: Count,
+}
+
+impl Default for ShapeSearchOptions {
+    fn default() -> Self {
+        let c = |v: f64| Count::new("", v).expect("a count");
+        ShapeSearchOptions {
+            aspect: Positive::new("", 128.0).expect("positive"),
+            head_dim: c(128.0),
+            ff_mult: Positive::new("", 4.0).expect("positive"),
+            gated: false,
+            multiple: c(128.0),
+            count: c(5.0),
+        }
+    }
+}
+
+impl ShapeSearchOptions {
+    /// The search for `target` non-embedding parameters.
+    pub fn search(&self, target: f64) -> Result<ShapeSearch> {
+        let count = self.count.get();
+        if count > 100.0 {
+            return Err(Error::invalid("count", "from 1 to 100", count));
+        }
+        Ok(ShapeSearch {
+            target,
+            aspect: self.aspect.get(),
+            head_dim: self.head_dim.get(),
+            ff_mult: self.ff_mult.get(),
+            gated: self.gated,
+            multiple: self.multiple.get(),
+            count: count as usize,
+        })
+    }
 }
 
 /// What `shape_search` may vary and how it rounds.

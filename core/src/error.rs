@@ -73,6 +73,12 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// A function that needs a model's shape was given a parameter count.
+    #[error("{what} needs the model's shape: give a preset name (\"llama3-70b\") or a transformer(...), not a parameter count")]
+    NeedsShape {
+        /// What needs it.
+        what: String,
+    },
     /// A law asked for something its form does not have.
     #[error("law '{law}' {lacks}")]
     WrongForm { law: String, lacks: &'static str },
@@ -203,6 +209,24 @@ pub mod check {
         } else {
             Err(Error::invalid(arg, "a finite number", v))
         }
+    }
+
+    /// Characters a piece of figure text (a title, a label, an annotation)
+    /// may have: far more than any chart shows, and small enough that
+    /// drawing it stays fast and its SVG small.
+    pub const MAX_TEXT: usize = 1000;
+
+    /// Figure text: at most [`MAX_TEXT`] characters.
+    pub fn text<'a>(arg: &str, s: &'a str) -> Result<&'a str> {
+        let n = s.chars().count();
+        if n > MAX_TEXT {
+            return Err(Error::InvalidArgument {
+                arg: arg.into(),
+                expected: "text of at most 1,000 characters",
+                value: format!("{n} characters"),
+            });
+        }
+        Ok(s)
     }
 
     /// A computed result must be finite; `what` says what overflowed.

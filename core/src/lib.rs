@@ -29,6 +29,7 @@ pub mod cost;
 pub mod error;
 pub mod fit;
 pub mod hardware;
+pub mod input;
 pub mod laws;
 pub mod memory;
 pub mod numeric;

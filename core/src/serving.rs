@@ -10,10 +10,12 @@
 //! accelerators and communication is free, so the times are lower bounds
 //! (real servers reach perhaps 50-80% of them).
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{check, Error, Result};
 use crate::hardware::{Accelerator, Precision};
+use crate::input::{Numbers, Positive};
 use crate::table::{NumFormat, Record};
 use crate::transformer::{FlopConvention, Transformer};
 
@@ -53,6 +55,70 @@ pub fn kv_cache(t: &Transformer, tokens: f64, batch: f64, dtype: Precision) -> R
         bytes: check::finite_result("KV cache", per_token * tokens * batch)?,
         bytes_per_token: per_token,
     })
+}
+
+/// The options of `kv_cache`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct KvCacheOptions {
+    /// Tokens per sequence (a vector sweeps them); the model's context when absent.
+    pub tokens: Option<Numbers>,
+    /// Sequences.
+    pub batch: Positive,
+    /// Format of the cached keys and values.
+    pub dtype: Precision,
+}
+
+impl Default for KvCacheOptions {
+    fn default() -> Self {
+        KvCacheOptions {
+            tokens: None,
+            batch: Positive::new("", 1.0).expect("1 is positive"),
+            dtype: Precision::Bf16,
+        }
+    }
+}
+
+/// The options of `serving`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServingOptions {
+    /// The accelerator (`hardware()` lists them).
+    pub hardware: String,
+    /// Accelerators the model is split across.
+    #[serde(default = "one")]
+    pub count: Positive,
+    /// Sequences decoded together (a vector sweeps them).
+    #[serde(default = "one_number")]
+    pub batch: Numbers,
+    /// Tokens per sequence, prompt and generated (a vector sweeps them);
+    /// the model's context when absent.
+    #[serde(default)]
+    pub context: Option<Numbers>,
+    /// Format of the weights.
+    #[serde(default = "bf16")]
+    pub dtype: Precision,
+    /// Format of the KV cache.
+    #[serde(default = "bf16")]
+    pub kv_dtype: Precision,
+    /// Price per accelerator-hour, for the cost per token.
+    #[serde(default)]
+    pub usd_per_hour: Option<Positive>,
+    /// How FLOPs per token are counted.
+    #[serde(default)]
+    pub convention: FlopConvention,
+}
+
+fn one() -> Positive {
+    Positive::new("", 1.0).expect("1 is positive")
+}
+
+fn one_number() -> Numbers {
+    Numbers::One(1.0)
+}
+
+fn bf16() -> Precision {
+    Precision::Bf16
 }
 
 /// A serving setup.

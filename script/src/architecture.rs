@@ -6,77 +6,19 @@ use rhai::plugin::*;
 use rhai::{Dynamic, NativeCallContext};
 
 use crate::args::{self, fail, lift, ScriptResult};
-use scaling_lab_core::transformer::{FlopConvention, Transformer};
-
-/// A model argument: a shape, or a bare parameter count.
-pub enum ModelArg {
-    /// A preset or a `transformer(...)`.
-    Shape(Transformer),
-    /// A parameter count.
-    Params(f64),
-}
-
-impl ModelArg {
-    /// The shape, or an error saying `what` needs one.
-    pub fn shape(self, ctx: &NativeCallContext, what: &str) -> ScriptResult<Transformer> {
-        match self {
-            ModelArg::Shape(t) => Ok(t),
-            ModelArg::Params(_) => Err(fail(
-                ctx,
-                format!("{what} needs the model's shape: give a preset name (\"llama3-70b\") or a transformer(...), not a parameter count"),
-            )),
-        }
-    }
-
-    /// Training FLOPs per token under `conv`: a parameter count gives
-    /// Kaplan's 6N; every other convention needs the shape.
-    pub fn flops_per_token(
-        self,
-        ctx: &NativeCallContext,
-        conv: FlopConvention,
-    ) -> ScriptResult<f64> {
-        match (self, conv) {
-            (ModelArg::Params(n), FlopConvention::Kaplan) => Ok(6.0 * n),
-            (m, _) => {
-                let t = m.shape(ctx, "this FLOP convention")?;
-                lift(ctx, t.flops_per_token(conv))
-            }
-        }
-    }
-}
-
-/// The `convention` option of a FLOP count (Kaplan's 6N when absent).
-pub fn convention_option(
-    ctx: &NativeCallContext,
-    options: &rhai::Map,
-) -> ScriptResult<FlopConvention> {
-    match options.get("convention") {
-        Some(v) => lift(
-            ctx,
-            FlopConvention::parse(&args::text(ctx, "convention", v)?),
-        ),
-        None => Ok(FlopConvention::Kaplan),
-    }
-}
+use scaling_lab_core::transformer::{ModelRef, Transformer};
 
 /// Read a model argument: a preset name, a `transformer(...)` or a number
 /// of parameters.
-pub fn model_arg(ctx: &NativeCallContext, v: &Dynamic) -> ScriptResult<ModelArg> {
+pub fn model_arg(ctx: &NativeCallContext, v: &Dynamic) -> ScriptResult<ModelRef> {
     if let Some(t) = v.read_lock::<Transformer>() {
-        return Ok(ModelArg::Shape(t.clone()));
+        return Ok(ModelRef::Shape(t.clone()));
     }
     if v.is_string() {
-        return Ok(ModelArg::Shape(lift(
-            ctx,
-            Transformer::preset(&v.to_string()),
-        )?));
+        return lift(ctx, ModelRef::preset(&v.to_string()));
     }
     if let Some(n) = args::as_number(v) {
-        let n = lift(
-            ctx,
-            scaling_lab_core::error::check::positive_at_most("model", n, 1e16),
-        )?;
-        return Ok(ModelArg::Params(n));
+        return lift(ctx, ModelRef::params(n));
     }
     Err(fail(
         ctx,
@@ -93,8 +35,9 @@ pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
     use crate::args::{self, fail, lift, ScriptResult};
-    use scaling_lab_core::architecture::{self, SweepOptions};
-    use scaling_lab_core::transformer::{FlopConvention, Latent, Norm, Transformer};
+    use crate::options;
+    use scaling_lab_core::architecture::{self, ShapeSearchOptions, SweepOptions};
+    use scaling_lab_core::transformer::{FlopConvention, ShapeOptions, Transformer};
 
     /// The second seed's width sweep with its ratios: d_model from 8192, x1.1
     /// per row, n_layer = floor(d_model/100), d_attn = floor(d_model/75),
@@ -113,9 +56,7 @@ pub mod api {
         Ok(architecture::sweep_table(&rows))
     }
 
-    /// The width sweep with options (any subset): `d_model` (start, 8192),
-    /// `growth` (1.1), `layer_ratio` (100), `attn_ratio` (75), `ff_mult` (10),
-    /// `head_ratio` (20), `max_params` (1e14).
+    /// The width sweep with other ratios, start or end.
     ///
     /// ```rhai
     /// arch_sweep(#{d_model: 4096, max_params: 1e12, ff_mult: 4})
@@ -125,26 +66,10 @@ pub mod api {
         ctx: NativeCallContext,
         options: Map,
     ) -> ScriptResult<scaling_lab_core::table::Table> {
-        let known = [
-            "d_model",
-            "growth",
-            "layer_ratio",
-            "attn_ratio",
-            "ff_mult",
-            "head_ratio",
-            "max_params",
-        ];
-        args::options(&ctx, &options, &known)?;
-        let d = SweepOptions::default();
+        let o: SweepOptions = options::read(&ctx, &options)?;
         let o = SweepOptions {
-            d_model: args::opt_number(&ctx, &options, "d_model", d.d_model)?,
-            growth: args::opt_number(&ctx, &options, "growth", d.growth)?,
-            layer_ratio: args::opt_number(&ctx, &options, "layer_ratio", d.layer_ratio)?,
-            attn_ratio: args::opt_number(&ctx, &options, "attn_ratio", d.attn_ratio)?,
-            ff_mult: args::opt_number(&ctx, &options, "ff_mult", d.ff_mult)?,
-            head_ratio: args::opt_number(&ctx, &options, "head_ratio", d.head_ratio)?,
-            max_params: args::opt_number(&ctx, &options, "max_params", d.max_params)?,
-            max_rows: d.max_rows,
+            max_rows: SweepOptions::default().max_rows,
+            ..o
         };
         let rows = lift(&ctx, architecture::sweep(&o))?;
         Ok(architecture::sweep_table(&rows))
@@ -171,18 +96,11 @@ pub mod api {
         lift(&ctx, Transformer::preset(name))
     }
 
-    /// A `Model` of any shape: `d_model`, `n_layer`, `n_heads`,
-    /// `n_kv_heads` (GQA/MQA; default n_heads), `head_dim` (d_model /
-    /// n_heads), `d_ff` (4 d_model), `gated` (SwiGLU, false), `vocab`
-    /// (32000), `tied` (false), `seq_len` (2048), `learned_positions`
-    /// (false), `relative_positions` (Transformer-XL style, as Gopher and
-    /// Chinchilla; false), `bias` (false), `norm` ("rms" or "layer");
-    /// mixtures of experts: `n_experts` (1), `top_k` (1),
-    /// `n_shared_experts` (0), `d_ff_expert` (d_ff), `dense_layers`
-    /// (leading dense layers, 0); latent attention (DeepSeek's MLA):
-    /// `kv_lora_rank`, `q_lora_rank`, `rope_head_dim`, `v_head_dim`; or
-    /// `preset` plus overrides. Counts are exact: every matrix, bias and
-    /// norm. `hoffmann_flops_per_token` is Hoffmann et al. 2022 Appendix F
+    /// A `Model` of any shape: `d_model`, `n_layer` and `n_heads` with
+    /// defaults for the rest, or a `preset` plus overrides; grouped-query
+    /// attention, mixtures of experts (shared experts, leading dense
+    /// layers) and DeepSeek's latent attention. Counts are exact: every
+    /// matrix, bias and norm. `hoffmann_flops_per_token` is Hoffmann et al. 2022 Appendix F
     /// (which reproduces their Table A4).
     ///
     /// ```rhai
@@ -190,112 +108,8 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "transformer", return_raw)]
     pub fn transformer_shape(ctx: NativeCallContext, options: Map) -> ScriptResult<Transformer> {
-        let known = [
-            "preset",
-            "d_model",
-            "n_layer",
-            "n_heads",
-            "n_kv_heads",
-            "head_dim",
-            "d_ff",
-            "gated",
-            "vocab",
-            "tied",
-            "seq_len",
-            "learned_positions",
-            "relative_positions",
-            "bias",
-            "norm",
-            "n_experts",
-            "top_k",
-            "n_shared_experts",
-            "d_ff_expert",
-            "dense_layers",
-            "kv_lora_rank",
-            "q_lora_rank",
-            "rope_head_dim",
-            "v_head_dim",
-        ];
-        args::options(&ctx, &options, &known)?;
-        let mut t = match options.get("preset") {
-            Some(p) => lift(&ctx, Transformer::preset(&p.to_string()))?,
-            None => {
-                let d = options
-                    .get("d_model")
-                    .ok_or_else(|| fail(&ctx, "d_model is required (or a preset)"))?;
-                let d = args::number(&ctx, "d_model", d)?;
-                let l = options
-                    .get("n_layer")
-                    .ok_or_else(|| fail(&ctx, "n_layer is required (or a preset)"))?;
-                let h = options
-                    .get("n_heads")
-                    .ok_or_else(|| fail(&ctx, "n_heads is required (or a preset)"))?;
-                let h = args::number(&ctx, "n_heads", h)?;
-                Transformer::new(d, args::number(&ctx, "n_layer", l)?, h)
-            }
-        };
-        for (k, v) in options.iter() {
-            let num = || args::number(&ctx, k, v);
-            let flag = || args::flag(&ctx, k, v);
-            match k.as_str() {
-                "preset" | "d_model" | "n_layer" | "n_heads" if !options.contains_key("preset") => {
-                }
-                "preset" => {}
-                "d_model" => t.d_model = num()?,
-                "n_layer" => t.n_layer = num()?,
-                "n_heads" => t.n_heads = num()?,
-                "n_kv_heads" => t.n_kv_heads = num()?,
-                "head_dim" => t.head_dim = num()?,
-                "d_ff" => t.d_ff = num()?,
-                "gated" => t.gated = flag()?,
-                "vocab" => t.vocab = num()?,
-                "tied" => t.tied = flag()?,
-                "seq_len" => t.seq_len = num()?,
-                "learned_positions" => t.learned_positions = flag()?,
-                "relative_positions" => t.relative_positions = flag()?,
-                "bias" => t.bias = flag()?,
-                "norm" => {
-                    t.norm = match v.to_string().as_str() {
-                        "rms" => Norm::Rms,
-                        "layer" => Norm::Layer,
-                        other => {
-                            return Err(fail(
-                                &ctx,
-                                format!("norm must be \"rms\" or \"layer\", got '{other}'"),
-                            ))
-                        }
-                    }
-                }
-                "n_experts" => t.n_experts = num()?,
-                "top_k" => t.top_k = num()?,
-                "n_shared_experts" => t.n_shared_experts = num()?,
-                "d_ff_expert" => t.d_ff_expert = Some(num()?),
-                "dense_layers" => t.dense_layers = num()?,
-                "kv_lora_rank" | "q_lora_rank" | "rope_head_dim" | "v_head_dim" => {
-                    let mut l = t.latent.unwrap_or(Latent {
-                        q_rank: None,
-                        kv_rank: 512.0,
-                        rope_dim: 64.0,
-                        v_head_dim: t.head_dim,
-                    });
-                    match k.as_str() {
-                        "kv_lora_rank" => l.kv_rank = num()?,
-                        "q_lora_rank" => l.q_rank = Some(num()?),
-                        "rope_head_dim" => l.rope_dim = num()?,
-                        _ => l.v_head_dim = num()?,
-                    }
-                    t.latent = Some(l);
-                }
-                _ => unreachable!("options() rejected unknown keys"),
-            }
-        }
-        if !options.contains_key("preset") {
-            t.name = "custom".into();
-        } else if options.len() > 1 {
-            t.name = format!("{} (modified)", t.name);
-        }
-        lift(&ctx, t.counts())?;
-        Ok(t)
+        let o: ShapeOptions = options::read(&ctx, &options)?;
+        lift(&ctx, o.build())
     }
 
     /// A model's count, shape field or FLOPs by name; `m.total` reads the
@@ -385,14 +199,12 @@ pub mod api {
         convention: &str,
     ) -> ScriptResult<FLOAT> {
         let conv = lift(&ctx, FlopConvention::parse(convention))?;
-        super::model_arg(&ctx, &model)?.flops_per_token(&ctx, conv)
+        lift(&ctx, super::model_arg(&ctx, &model)?.flops_per_token(conv))
     }
 
-    /// Shapes near a target non-embedding N at a chosen aspect ratio,
-    /// closest first: options `aspect` (d_model / n_layer, 128), `head_dim`
-    /// (128), `ff_mult` (4), `gated` (false), `multiple` (d_model rounding,
-    /// 128), `count` (5). (The seed notebook's sweep is one family of shapes;
-    /// this searches around one target.)
+    /// Shapes near a target non-embedding N at a chosen aspect ratio
+    /// (d_model / n_layer), closest first. (The seed notebook's sweep is
+    /// one family of shapes; this searches around one target.)
     ///
     /// ```rhai
     /// shape_search(6.476e9, #{ff_mult: 2.6875, gated: true})[0].d_model   // 4096
@@ -403,30 +215,8 @@ pub mod api {
         n: Dynamic,
         options: Map,
     ) -> ScriptResult<scaling_lab_core::table::Table> {
-        args::options(
-            &ctx,
-            &options,
-            &[
-                "aspect", "head_dim", "ff_mult", "gated", "multiple", "count",
-            ],
-        )?;
-        let count = args::opt_whole(&ctx, &options, "count", 5)?;
-        if !(1..=100).contains(&count) {
-            return Err(fail(
-                &ctx,
-                format!("count must be from 1 to 100, got {count}"),
-            ));
-        }
-        let gated = args::opt_flag(&ctx, &options, "gated", false)?;
-        let s = architecture::ShapeSearch {
-            target: args::number(&ctx, "N", &n)?,
-            aspect: args::opt_number(&ctx, &options, "aspect", 128.0)?,
-            head_dim: args::opt_number(&ctx, &options, "head_dim", 128.0)?,
-            ff_mult: args::opt_number(&ctx, &options, "ff_mult", 4.0)?,
-            gated,
-            multiple: args::opt_number(&ctx, &options, "multiple", 128.0)?,
-            count: count as usize,
-        };
+        let o: ShapeSearchOptions = options::read(&ctx, &options)?;
+        let s = lift(&ctx, o.search(args::number(&ctx, "N", &n)?))?;
         lift(&ctx, architecture::shape_search(&s))
     }
 

@@ -4,7 +4,7 @@
 //! registration accepts floats, integers and arrays of either; a wrong type
 //! gets an error naming the argument instead of Rhai's "function not found".
 
-use rhai::{Array, Dynamic, EvalAltResult, Map, NativeCallContext, Position, FLOAT, INT};
+use rhai::{Array, Dynamic, EvalAltResult, NativeCallContext, Position, FLOAT, INT};
 
 use crate::state::state;
 use scaling_lab_core::budget::work;
@@ -369,17 +369,6 @@ pub fn map3(
     })
 }
 
-/// Read a map of options, rejecting keys the function does not know.
-pub fn options<'m>(ctx: &NativeCallContext, map: &'m Map, known: &[&str]) -> ScriptResult<&'m Map> {
-    if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(fail(
-            ctx,
-            Error::unknown("option", k.as_str(), known.iter().copied()),
-        ));
-    }
-    Ok(map)
-}
-
 /// A true/false argument.
 pub fn flag(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<bool> {
     v.as_bool().map_err(|_| {
@@ -425,29 +414,4 @@ pub fn check_size(ctx: &NativeCallContext, what: &str, n: f64) -> ScriptResult<u
         ));
     }
     Ok(n as usize)
-}
-
-/// A true/false option, or `default` when absent.
-pub fn opt_flag(
-    ctx: &NativeCallContext,
-    map: &Map,
-    key: &str,
-    default: bool,
-) -> ScriptResult<bool> {
-    map.get(key).map_or(Ok(default), |v| flag(ctx, key, v))
-}
-
-/// A whole-number option, or `default` when absent.
-pub fn opt_whole(ctx: &NativeCallContext, map: &Map, key: &str, default: INT) -> ScriptResult<INT> {
-    map.get(key).map_or(Ok(default), |v| whole(ctx, key, v))
-}
-
-/// A numeric option, or `default` when absent.
-pub fn opt_number(
-    ctx: &NativeCallContext,
-    map: &Map,
-    key: &str,
-    default: FLOAT,
-) -> ScriptResult<FLOAT> {
-    map.get(key).map_or(Ok(default), |v| number(ctx, key, v))
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::args::{self, fail, lift, Numeric, ScriptResult};
 use crate::state::{state, KeyOrders};
+use scaling_lab_core::input::Numbers;
 use scaling_lab_core::table::{Cell, Column, Record, Table};
 use scaling_lab_core::vector::Vector;
 
@@ -85,6 +86,26 @@ pub fn record_result<R: Record>(
                 .collect::<ScriptResult<Vec<R>>>()?;
             Ok(Dynamic::from(lift(ctx, Table::from_records(&rows))?))
         }
+    }
+}
+
+/// [`record_result`] for a [`Numbers`] already read from an options map:
+/// one value gives a map, several a Table.
+pub fn record_results<R: Record>(
+    ctx: &NativeCallContext,
+    arg: &str,
+    x: &Numbers,
+    ns_each: u64,
+    f: impl Fn(FLOAT) -> scaling_lab_core::Result<R>,
+) -> ScriptResult<Dynamic> {
+    record_result(ctx, arg, &numbers_value(x), ns_each, f)
+}
+
+/// Numbers read from options as a script value: a number or a vector.
+pub fn numbers_value(x: &Numbers) -> Dynamic {
+    match x {
+        Numbers::One(v) => Dynamic::from_float(*v),
+        Numbers::Many(v) => Dynamic::from(Vector::new(v.clone())),
     }
 }
 

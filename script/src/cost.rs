@@ -2,68 +2,19 @@
 
 use rhai::plugin::*;
 
-use rhai::{Map, NativeCallContext};
-
-use crate::args::{self, fail, lift, ScriptResult};
-use scaling_lab_core::hardware::{Accelerator, Cluster, Precision};
-
-/// The options [`cluster_of`] reads, shared by every function that takes a cluster.
-const CLUSTER_OPTIONS: [&str; 7] = [
-    "hardware",
-    "peak_flops",
-    "precision",
-    "count",
-    "mfu",
-    "usd_per_hour",
-    "watts",
-];
-
-fn cluster_of(ctx: &NativeCallContext, o: &Map) -> ScriptResult<Cluster> {
-    let precision = o
-        .get("precision")
-        .map_or("bf16".to_string(), |p| p.to_string());
-    let (peak, watts) = match (o.get("hardware"), o.get("peak_flops")) {
-        (Some(h), None) => {
-            let a = lift(ctx, Accelerator::by_name(&h.to_string()))?;
-            let p = lift(ctx, Precision::parse(&precision))?;
-            (lift(ctx, a.peak(p))?, a.watts)
-        }
-        (None, Some(p)) => (args::number(ctx, "peak_flops", p)?, None),
-        (Some(_), Some(_)) => return Err(fail(ctx, "give hardware or peak_flops, not both")),
-        (None, None) => return Err(fail(ctx, "give hardware (e.g. \"H100\") or peak_flops")),
-    };
-    let watts = match o.get("watts") {
-        Some(w) => Some(args::number(ctx, "watts", w)?),
-        None => watts,
-    };
-    let count = args::opt_number(ctx, o, "count", 1.0)?;
-    let mfu = match o.get("mfu") {
-        Some(m) => args::number(ctx, "mfu", m)?,
-        None => {
-            return Err(fail(
-                ctx,
-                "mfu is required (model FLOPs utilisation in (0, 1]; 0.3-0.5 is typical)",
-            ))
-        }
-    };
-    let price = o
-        .get("usd_per_hour")
-        .map(|v| args::number(ctx, "usd_per_hour", v))
-        .transpose()?;
-    lift(ctx, Cluster::new(peak, count, mfu, price, watts))
-}
-
 #[export_module]
 pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
 
-    use super::{cluster_of, CLUSTER_OPTIONS};
-    use crate::architecture::{convention_option, model_arg};
-    use crate::args::{self, fail, lift, map1, ScriptResult};
+    use crate::architecture::model_arg;
+    use crate::args::{self, lift, map1, ScriptResult};
     use crate::convert::{record_result, to_script};
+    use crate::options;
     use scaling_lab_core::budget::work;
     use scaling_lab_core::cost;
-    use scaling_lab_core::hardware::{self, Accelerator, Precision};
+    use scaling_lab_core::hardware::{
+        self, peak_of, Accelerator, BudgetOptions, MfuOptions, TrainCostOptions,
+    };
     use scaling_lab_core::table::Cell;
 
     /// Wall-clock time to spend `pf_days` PF-days on a machine sustaining
@@ -185,69 +136,9 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Dynamic> {
-        let mut known = vec![
-            "flops",
-            "law",
-            "C",
-            "N",
-            "D",
-            "model",
-            "tokens",
-            "convention",
-        ];
-        known.extend(CLUSTER_OPTIONS);
-        args::options(&ctx, &options, &known)?;
-        let cluster = cluster_of(&ctx, &options)?;
-        if let Some(m) = options.get("model") {
-            let conv = convention_option(&ctx, &options)?;
-            let per_token = model_arg(&ctx, m)?.flops_per_token(&ctx, conv)?;
-            let tokens = options
-                .get("tokens")
-                .ok_or_else(|| fail(&ctx, "tokens is required with model"))?;
-            let tokens = lift(
-                &ctx,
-                scaling_lab_core::error::check::positive(
-                    "tokens",
-                    args::number(&ctx, "tokens", tokens)?,
-                ),
-            )?;
-            return to_script(&ctx, &lift(&ctx, cluster.cost(per_token * tokens))?);
-        }
-        let flops = match (
-            options.get("flops"),
-            options.get("C"),
-            options.get("N"),
-            options.get("D"),
-        ) {
-            (Some(f), None, None, None) => args::number(&ctx, "flops", f)?,
-            (None, Some(c), None, None) => {
-                let c = args::number(&ctx, "C", c)?;
-                if let Some(l) = options.get("law") {
-                    let law = l
-                        .read_lock::<scaling_lab_core::laws::Law>()
-                        .ok_or_else(|| fail(&ctx, "law must be a Law, e.g. law(\"chinchilla\")"))?
-                        .clone();
-                    let a = lift(&ctx, law.optimal(c))?;
-                    a.c
-                } else {
-                    c
-                }
-            }
-            (None, None, Some(n), Some(d)) => lift(
-                &ctx,
-                scaling_lab_core::allocation::compute_flops(
-                    args::number(&ctx, "N", n)?,
-                    args::number(&ctx, "D", d)?,
-                ),
-            )?,
-            _ => {
-                return Err(fail(
-                    &ctx,
-                    "give the work as flops, as C (with an optional law), or as N and D",
-                ))
-            }
-        };
-        to_script(&ctx, &lift(&ctx, cluster.cost(flops))?)
+        let o: TrainCostOptions = options::read(&ctx, &options)?;
+        let cluster = lift(&ctx, o.cluster.cluster())?;
+        to_script(&ctx, &lift(&ctx, cluster.cost(lift(&ctx, o.flops())?))?)
     }
 
     /// Compute-optimal allocation when the budget is money or time:
@@ -259,19 +150,12 @@ pub mod api {
         law: scaling_lab_core::laws::Law,
         options: Map,
     ) -> ScriptResult<Dynamic> {
-        let mut known = vec!["usd", "days"];
-        known.extend(CLUSTER_OPTIONS);
-        args::options(&ctx, &options, &known)?;
-        let cluster = cluster_of(&ctx, &options)?;
-        let usd = options
-            .get("usd")
-            .map(|v| args::number(&ctx, "usd", v))
-            .transpose()?;
-        let days = options
-            .get("days")
-            .map(|v| args::number(&ctx, "days", v))
-            .transpose()?;
-        let c = lift(&ctx, cluster.flops_for(usd, days))?;
+        let o: BudgetOptions = options::read(&ctx, &options)?;
+        let cluster = lift(&ctx, o.cluster.cluster())?;
+        let c = lift(
+            &ctx,
+            cluster.flops_for(o.usd.map(|u| u.get()), o.days.map(|d| d.get())),
+        )?;
         #[derive(serde::Serialize)]
         struct Plan {
             #[serde(flatten)]
@@ -296,44 +180,15 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn mfu(ctx: NativeCallContext, model: Dynamic, options: Map) -> ScriptResult<Dynamic> {
-        args::options(
+        let o: MfuOptions = options::read(&ctx, &options)?;
+        let per_token = lift(&ctx, model_arg(&ctx, &model)?.flops_per_token(o.convention))?;
+        let (peak, _) = lift(
             &ctx,
-            &options,
-            &[
-                "tokens_per_second",
-                "hardware",
-                "peak_flops",
-                "precision",
-                "count",
-                "convention",
-            ],
+            peak_of(o.hardware.as_deref(), o.peak_flops, o.precision),
         )?;
-        let conv = convention_option(&ctx, &options)?;
-        let per_token = model_arg(&ctx, &model)?.flops_per_token(&ctx, conv)?;
-        let precision = match options.get("precision") {
-            Some(v) => lift(&ctx, Precision::parse(&args::text(&ctx, "precision", v)?))?,
-            None => Precision::Bf16,
-        };
-        let peak = match (options.get("hardware"), options.get("peak_flops")) {
-            (Some(h), None) => {
-                let a = lift(
-                    &ctx,
-                    Accelerator::by_name(&args::text(&ctx, "hardware", h)?),
-                )?;
-                lift(&ctx, a.peak(precision))?
-            }
-            (None, Some(p)) => args::number(&ctx, "peak_flops", p)?,
-            (Some(_), Some(_)) => return Err(fail(&ctx, "give hardware or peak_flops, not both")),
-            (None, None) => return Err(fail(&ctx, "give hardware (e.g. \"H100\") or peak_flops")),
-        };
-        let count = args::opt_number(&ctx, &options, "count", 1.0)?;
-        let count = lift(
-            &ctx,
-            scaling_lab_core::error::check::positive_at_most("count", count, 1e8),
-        )?;
-        let tps = options
-            .get("tokens_per_second")
-            .ok_or_else(|| fail(&ctx, "tokens_per_second is required (the whole job's)"))?;
+        let count = o.count.get();
+        let tps = crate::convert::numbers_value(&o.tokens_per_second);
+        let tps = &tps;
         map1(&ctx, "tokens_per_second", tps, |t| {
             let t = scaling_lab_core::error::check::positive("tokens_per_second", t)?;
             let u = t * per_token / (count * peak);

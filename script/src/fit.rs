@@ -1,140 +1,34 @@
 //! Fitting in scripts: read runs, fit a law, single power laws, IsoFLOP profiles.
 
 use rhai::plugin::*;
-use rhai::{Map, NativeCallContext, FLOAT};
+use rhai::NativeCallContext;
 
-use crate::args::{self, fail, lift, ScriptResult};
+use crate::args::{lift, ScriptResult};
 use scaling_lab_core::fit::power::PowerFit;
-use scaling_lab_core::fit::{objective::Penalty, FitOptions, Grid, Run};
+use scaling_lab_core::fit::{FitLawOptions, FitOptions, Run, RunColumns};
 use scaling_lab_core::table::Table;
 
-fn num_col(ctx: &NativeCallContext, t: &Table, name: &str) -> ScriptResult<Vec<FLOAT>> {
-    Ok(lift(ctx, t.num_column(name))?.to_vec())
+/// Runs from a table, with the column names of `o`.
+pub(crate) fn runs_from(
+    ctx: &NativeCallContext,
+    t: &Table,
+    o: &RunColumns,
+) -> ScriptResult<Vec<Run>> {
+    lift(ctx, o.runs(t))
 }
 
-fn opt_str(ctx: &NativeCallContext, o: &Map, key: &str, default: &str) -> ScriptResult<String> {
-    match o.get(key) {
-        None => Ok(default.to_string()),
-        Some(v) if v.is_string() => Ok(v.to_string()),
-        Some(v) => Err(fail(
-            ctx,
-            format!(
-                "{key} must be a column name (string), got {}",
-                args::type_name(v)
-            ),
-        )),
-    }
-}
-
-/// Runs from a table: columns N, loss, and D or C (D = C / 6N), optional weights.
-pub(crate) fn runs_from(ctx: &NativeCallContext, t: &Table, o: &Map) -> ScriptResult<Vec<Run>> {
-    let n = num_col(ctx, t, &opt_str(ctx, o, "N", "N")?)?;
-    let loss = num_col(ctx, t, &opt_str(ctx, o, "loss", "loss")?)?;
-    let d_name = opt_str(ctx, o, "D", "D")?;
-    let d = if o.contains_key("D") || t.names().contains(&d_name) {
-        num_col(ctx, t, &d_name)?
-    } else {
-        let c = num_col(ctx, t, &opt_str(ctx, o, "C", "C")?)?;
-        c.iter().zip(&n).map(|(c, n)| c / (6.0 * n)).collect()
-    };
-    let w = match o.get("weights") {
-        Some(col) => num_col(ctx, t, &col.to_string())?,
-        None => vec![1.0; n.len()],
-    };
-    Ok((0..n.len())
-        .map(|i| Run {
-            n: n[i],
-            d: d[i],
-            loss: loss[i],
-            weight: w[i],
-        })
-        .collect())
-}
-
-fn fit_options(ctx: &NativeCallContext, o: &Map) -> ScriptResult<FitOptions> {
-    let known = [
-        "N",
-        "D",
-        "C",
-        "loss",
-        "weights",
-        "loss_fn",
-        "delta",
-        "over",
-        "fix",
-        "grid",
-        "bootstrap",
-        "seed",
-        "progress",
-    ];
-    args::options(ctx, o, &known)?;
+/// `fit_law`'s settings, with this engine's budget and progress bar.
+fn fit_options(ctx: &NativeCallContext, o: &FitLawOptions) -> ScriptResult<FitOptions> {
     let st = crate::state::state(ctx);
-    let mut opts = FitOptions {
+    Ok(FitOptions {
         budget: st.budget.clone(),
-        ..FitOptions::default()
-    };
-    let mut progress = true;
-    let delta = args::opt_number(ctx, o, "delta", 1e-3)?;
-    opts.penalty = match opt_str(ctx, o, "loss_fn", "huber")?.as_str() {
-        "huber" => Penalty::Huber(delta),
-        "squared" => Penalty::Squared,
-        "asymmetric" => Penalty::Asymmetric(args::opt_number(ctx, o, "over", 4.0)?),
-        other => {
-            return Err(fail(
-                ctx,
-                format!("loss_fn must be \"huber\", \"squared\" or \"asymmetric\", got '{other}'"),
-            ))
-        }
-    };
-    if let Some(f) = o.get("fix") {
-        let m = f
-            .read_lock::<Map>()
-            .ok_or_else(|| fail(ctx, "fix must be a map like #{E: 1.69}"))?;
-        args::options(ctx, &m, &["E", "A", "B", "alpha", "beta"])?;
-        let get = |k: &str| m.get(k).map(|v| args::number(ctx, k, v)).transpose();
-        opts.fixed.e = get("E")?;
-        opts.fixed.a = get("A")?;
-        opts.fixed.b = get("B")?;
-        opts.fixed.alpha = get("alpha")?;
-        opts.fixed.beta = get("beta")?;
-    }
-    if let Some(g) = o.get("grid") {
-        let m = g.read_lock::<Map>().ok_or_else(|| {
-            fail(
-                ctx,
-                "grid must be a map of arrays, e.g. #{alpha: [0.3, 0.5]}",
-            )
-        })?;
-        args::options(ctx, &m, &["a", "b", "e", "alpha", "beta"])?;
-        let mut grid = Grid::default();
-        for (k, v) in m.iter() {
-            let vals = args::numbers(ctx, &format!("grid.{k}"), v)?;
-            match k.as_str() {
-                "a" => grid.a = vals,
-                "b" => grid.b = vals,
-                "e" => grid.e = vals,
-                "alpha" => grid.alpha = vals,
-                _ => grid.beta = vals,
-            }
-        }
-        opts.grid = grid;
-    }
-    if let Some(b) = o.get("bootstrap") {
-        let b = args::whole(ctx, "bootstrap", b)?;
-        if !(0..=100_000).contains(&b) {
-            return Err(fail(
-                ctx,
-                format!("bootstrap must be from 0 to 100000 resamples, got {b}"),
-            ));
-        }
-        opts.bootstrap = b as usize;
-    }
-    if let Some(s) = o.get("seed") {
-        opts.seed = args::whole(ctx, "seed", s)? as u64;
-    }
-    progress = args::opt_flag(ctx, o, "progress", progress)?;
-    opts.progress = if progress { st.progress.clone() } else { None };
-    Ok(opts)
+        progress: if o.progress {
+            st.progress.clone()
+        } else {
+            None
+        },
+        ..lift(ctx, o.fit_options())?
+    })
 }
 
 /// A power-law fit as scripts see it.
@@ -173,6 +67,8 @@ pub mod api {
 
     use super::{fit_options, power_view, runs_from};
     use crate::convert::to_script;
+    use crate::options;
+    use scaling_lab_core::fit::{FitLawOptions, RunColumns, SimulateOptions};
 
     /// Read a CSV file with a header row into a Table (relative paths are
     /// relative to the current folder). A column whose first cell is a
@@ -199,12 +95,8 @@ pub mod api {
         fit_law_with(ctx, runs, Map::new())
     }
 
-    /// `fit_law` with options: column names `N`, `D` (or `C`, tokens then
-    /// C/(6N)), `loss`, `weights`; `loss_fn` ("huber" with `delta`,
-    /// "squared", or "asymmetric" with `over`, the weight of over-prediction);
-    /// `fix` (e.g. `#{E: 1.69}`); `grid` (starting values per coefficient,
-    /// in Hoffmann's parameterisation a = ln A, b = ln B, e = ln E);
-    /// `bootstrap` (resamples for standard errors and 95% intervals) and `seed`.
+    /// `fit_law` with other columns, penalty, fixed coefficients, starting
+    /// grid or a bootstrap for intervals.
     ///
     /// ```rhai
     /// let truth = law("chinchilla");
@@ -214,8 +106,9 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "fit_law", return_raw)]
     pub fn fit_law_with(ctx: NativeCallContext, runs: Table, options: Map) -> ScriptResult<Law> {
-        let opts = fit_options(&ctx, &options)?;
-        let runs = runs_from(&ctx, &runs, &options)?;
+        let o: FitLawOptions = options::read(&ctx, &options)?;
+        let opts = fit_options(&ctx, &o)?;
+        let runs = runs_from(&ctx, &runs, &o.columns)?;
         Ok(lift(&ctx, fit::fit_law(&runs, &opts))?.into_law())
     }
 
@@ -294,14 +187,9 @@ pub mod api {
     /// Options: column names `N`, `D`, `C`, `loss`.
     #[rhai_fn(return_raw)]
     pub fn fit_isoflop(ctx: NativeCallContext, runs: Table, options: Map) -> ScriptResult<Map> {
-        args::options(&ctx, &options, &["N", "D", "C", "loss"])?;
-        let rs = runs_from(&ctx, &runs, &options)?;
-        let c_name = options.get("C").map_or("C".to_string(), |v| v.to_string());
-        let c: Vec<f64> = if runs.names().contains(&c_name) {
-            lift(&ctx, runs.num_column(&c_name))?.to_vec()
-        } else {
-            rs.iter().map(|r| 6.0 * r.n * r.d).collect()
-        };
+        let o: RunColumns = options::read(&ctx, &options)?;
+        let rs = runs_from(&ctx, &runs, &o)?;
+        let c = lift(&ctx, o.compute(&runs, &rs))?;
         let n: Vec<f64> = rs.iter().map(|r| r.n).collect();
         let l: Vec<f64> = rs.iter().map(|r| r.loss).collect();
         let f = lift(&ctx, power::isoflop(&n, &c, &l))?;
@@ -350,43 +238,32 @@ pub mod api {
         fit_isoflop(ctx, runs, Map::new())
     }
 
-    /// Synthetic runs from a law: for each budget (`budgets`, default
-    /// 1e18..1e21 in 7 steps) `per_budget` (9) sizes over `spread` (1)
-    /// decades either side of the optimum, D = C/(6N), loss times
-    /// exp(`noise` z) with z standard normal (`noise` 0.01, `seed` 1).
-    /// Columns N, D, C, loss.
+    /// Synthetic runs from a law: for each budget, sizes spread in decades
+    /// either side of the optimum, D = C/(6N), loss times exp(noise z) with
+    /// z standard normal. Columns N, D, C, loss.
     #[rhai_fn(return_raw)]
     pub fn simulate_runs(ctx: NativeCallContext, law: Law, options: Map) -> ScriptResult<Table> {
-        args::options(
-            &ctx,
-            &options,
-            &["budgets", "per_budget", "spread", "noise", "seed"],
-        )?;
-        let budgets = match options.get("budgets") {
-            Some(b) => args::numbers(&ctx, "budgets", b)?,
-            None => lift(&ctx, scaling_lab_core::numeric::logspace(18.0, 21.0, 7))?,
-        };
-        let per = args::opt_whole(&ctx, &options, "per_budget", 9)?;
-        if !(1..=1000).contains(&per) {
-            return Err(fail(
-                &ctx,
-                format!("per_budget must be from 1 to 1000, got {per}"),
-            ));
-        }
+        let o: SimulateOptions = options::read(&ctx, &options)?;
+        let budgets = lift(&ctx, o.budgets())?;
+        let per = lift(&ctx, o.per_budget())?;
         args::check_size(&ctx, "the runs", budgets.len() as f64 * per as f64 * 4.0)?;
         lift(
             &ctx,
             crate::state::state(&ctx).budget.charge_elements(
-                budgets.len() * per as usize,
+                budgets.len() * per,
                 scaling_lab_core::budget::work::MATH * 4,
             ),
         )?;
-        let spread = args::opt_number(&ctx, &options, "spread", 1.0)?;
-        let noise = args::opt_number(&ctx, &options, "noise", 0.01)?;
-        let seed = args::opt_whole(&ctx, &options, "seed", 1)?;
         let runs = lift(
             &ctx,
-            simulate::isoflop_runs(&law, &budgets, per as usize, spread, noise, seed as u64),
+            simulate::isoflop_runs(
+                &law,
+                &budgets,
+                per,
+                o.spread.get(),
+                o.noise.get(),
+                o.seed.get() as u64,
+            ),
         )?;
         let col = |f: fn(&fit::Run) -> f64| Column::Num(runs.iter().map(f).collect());
         lift(
@@ -422,7 +299,8 @@ pub mod api {
         runs: Table,
         options: Map,
     ) -> ScriptResult<Figure> {
-        let rs = runs_from(&ctx, &runs, &options)?;
+        let o: FitLawOptions = options::read(&ctx, &options)?;
+        let rs = runs_from(&ctx, &runs, &o.columns)?;
         lift(&ctx, scaling_lab_core::plot::studies::fit_figure(&law, &rs))
     }
 
@@ -512,7 +390,8 @@ pub mod api {
         c_max: Dynamic,
         options: Map,
     ) -> ScriptResult<scaling_lab_core::plot::Chart> {
-        let rs = runs_from(&ctx, &runs, &options)?;
+        let o: RunColumns = options::read(&ctx, &options)?;
+        let rs = runs_from(&ctx, &runs, &o)?;
         let c = args::number(&ctx, "C_max", &c_max)?;
         let samples = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1));
         lift(

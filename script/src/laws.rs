@@ -4,7 +4,7 @@ use rhai::plugin::*;
 
 #[export_module]
 pub mod api {
-    use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
+    use rhai::{Dynamic, Map, NativeCallContext};
 
     use crate::args::{self, fail, lift, map1, map2, map3, ScriptResult};
     use crate::convert::{record_result, to_script};
@@ -163,9 +163,8 @@ pub mod api {
                 format!("law '{name}' takes no options (only \"krajewski2024\" does: #{{G: 8}})"),
             ));
         }
-        args::options(&ctx, &options, &["G"])?;
-        let g = args::opt_number(&ctx, &options, "G", 1.0)?;
-        lift(&ctx, scaling_lab_core::laws::moe::fine_grained(g))
+        let o: scaling_lab_core::laws::moe::MoeOptions = crate::options::read(&ctx, &options)?;
+        lift(&ctx, scaling_lab_core::laws::moe::fine_grained(o.g.get()))
     }
 
     /// Every law and allocation rule at a budget of C FLOPs, one row each:
@@ -270,16 +269,11 @@ pub mod api {
         n: Dynamic,
         options: Map,
     ) -> ScriptResult<Dynamic> {
-        args::options(&ctx, &options, &["steps", "batch"])?;
+        let o: scaling_lab_core::laws::kaplan_training::StepsOptions =
+            crate::options::read(&ctx, &options)?;
         let n = args::number(&ctx, "N", &n)?;
-        let batch = options
-            .get("batch")
-            .ok_or_else(|| fail(&ctx, "batch is required (tokens per step)"))?;
-        let batch = args::number(&ctx, "batch", batch)?;
-        let steps = options
-            .get("steps")
-            .ok_or_else(|| fail(&ctx, "steps is required"))?;
-        record_result(&ctx, "steps", steps, work::SEARCH, |s| {
+        let batch = o.batch.get();
+        crate::convert::record_results(&ctx, "steps", &o.steps, work::SEARCH, |s| {
             scaling_lab_core::laws::kaplan_training::loss_n_steps(n, s, batch)
         })
     }
@@ -289,23 +283,9 @@ pub mod api {
     /// All five keys are required; A, B, alpha, beta must be positive, E non-negative.
     #[rhai_fn(name = "law", return_raw)]
     pub fn law_from_map(ctx: NativeCallContext, coefficients: Map) -> ScriptResult<Law> {
-        let keys = ["E", "A", "B", "alpha", "beta"];
-        args::options(&ctx, &coefficients, &keys)?;
-        let get = |k: &str| -> ScriptResult<FLOAT> {
-            coefficients
-                .get(k)
-                .ok_or_else(|| {
-                    fail(
-                        &ctx,
-                        format!("missing coefficient '{k}' (need E, A, B, alpha, beta)"),
-                    )
-                })
-                .and_then(|v| args::number(&ctx, k, v))
-        };
-        let p = lift(
-            &ctx,
-            Parametric::new(get("E")?, get("A")?, get("B")?, get("alpha")?, get("beta")?),
-        )?;
+        let p: Parametric =
+            crate::options::read_value(&ctx, &Dynamic::from_map(coefficients), "coefficient")?;
+        let p = lift(&ctx, Parametric::new(p.e, p.a, p.b, p.alpha, p.beta))?;
         Ok(Law::custom(p))
     }
 
@@ -406,22 +386,16 @@ pub mod api {
         law: Law,
         options: Map,
     ) -> ScriptResult<Dynamic> {
-        args::options(&ctx, &options, &["loss", "C", "inference_tokens"])?;
+        let o: scaling_lab_core::laws::InferenceOptions = crate::options::read(&ctx, &options)?;
         let p = *lift(&ctx, law.require_parametric())?;
-        let target = match (options.get("loss"), options.get("C")) {
-            (Some(l), None) => args::number(&ctx, "loss", l)?,
-            (None, Some(c)) => lift(&ctx, p.optimal(args::number(&ctx, "C", c)?))?.loss,
-            _ => return Err(fail(&ctx, "give exactly one of loss or C")),
-        };
-        let inf = options.get("inference_tokens").ok_or_else(|| {
-            fail(
-                &ctx,
-                "inference_tokens is required (tokens served over the model's life)",
-            )
-        })?;
-        record_result(&ctx, "inference_tokens", inf, work::SEARCH, |d| {
-            scaling_lab_core::laws::inference_optimal(&p, target, d)
-        })
+        let target = lift(&ctx, o.target(&p))?;
+        crate::convert::record_results(
+            &ctx,
+            "inference_tokens",
+            &o.inference_tokens,
+            work::SEARCH,
+            |d| scaling_lab_core::laws::inference_optimal(&p, target, d),
+        )
     }
 
     /// Predicted loss of a law at N parameters and D tokens (numbers or arrays).

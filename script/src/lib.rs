@@ -25,6 +25,7 @@ pub mod laws;
 pub mod lists;
 pub mod memory;
 pub mod numbers;
+pub mod options;
 pub mod output;
 pub mod plot;
 pub mod session;

@@ -5,9 +5,11 @@ use rhai::plugin::*;
 use rhai::{Array, Dynamic, Map, NativeCallContext, FLOAT};
 
 use crate::args::{self, fail, lift, ScriptResult};
-use scaling_lab_core::plot::{
-    Annotation, Chart, Contours, Figure, Mark, Orientation, RefLine, Rgb, Scale, Series,
+use crate::options;
+use scaling_lab_core::plot::options::{
+    AnnotationOptions, BandOptions, ChartOptions, RefLineOptions, SeriesOptions,
 };
+use scaling_lab_core::plot::{Chart, Contours, Figure, Mark, Orientation, Series};
 
 /// Write a figure to `path` (PNG or SVG by extension) inside the output folder.
 pub(crate) fn save_figure(
@@ -29,72 +31,9 @@ pub(crate) fn save_figure(
     Ok(target.display().to_string())
 }
 
-fn scale(ctx: &NativeCallContext, key: &str, v: &Dynamic) -> ScriptResult<Scale> {
-    match v.to_string().to_ascii_lowercase().as_str() {
-        "log" => Ok(Scale::Log),
-        "linear" => Ok(Scale::Linear),
-        other => Err(fail(
-            ctx,
-            format!("{key} must be \"log\" or \"linear\", got '{other}'"),
-        )),
-    }
-}
-
-fn pair(ctx: &NativeCallContext, key: &str, v: &Dynamic) -> ScriptResult<(FLOAT, FLOAT)> {
-    let xs = args::numbers(ctx, key, v)?;
-    if xs.len() != 2 {
-        return Err(fail(
-            ctx,
-            format!("{key} must be [low, high], got {} numbers", xs.len()),
-        ));
-    }
-    Ok((xs[0], xs[1]))
-}
-
 fn apply_chart_options(ctx: &NativeCallContext, c: &mut Chart, o: &Map) -> ScriptResult<()> {
-    let known = [
-        "title", "x_label", "y_label", "x_scale", "y_scale", "log", "grid", "legend", "x_lim",
-        "y_lim",
-    ];
-    args::options(ctx, o, &known)?;
-    for (k, v) in o {
-        match k.as_str() {
-            "title" => c.title = v.to_string(),
-            "x_label" => c.x_label = v.to_string(),
-            "y_label" => c.y_label = v.to_string(),
-            "x_scale" => c.x_scale = scale(ctx, k, v)?,
-            "y_scale" => c.y_scale = scale(ctx, k, v)?,
-            "log" => {
-                let t = v.to_string();
-                if !["x", "y", "xy", ""].contains(&t.as_str()) {
-                    return Err(fail(
-                        ctx,
-                        format!("log must be \"x\", \"y\" or \"xy\", got '{t}'"),
-                    ));
-                }
-                c.x_scale = if t.contains('x') {
-                    Scale::Log
-                } else {
-                    Scale::Linear
-                };
-                c.y_scale = if t.contains('y') {
-                    Scale::Log
-                } else {
-                    Scale::Linear
-                };
-            }
-            "grid" => c.grid = args::flag(ctx, k, v)?,
-            "legend" => c.legend = args::flag(ctx, k, v)?,
-            "x_lim" => c.x_lim = Some(pair(ctx, k, v)?),
-            "y_lim" => c.y_lim = Some(pair(ctx, k, v)?),
-            _ => unreachable!("options() rejected unknown keys"),
-        }
-    }
-    lift(
-        ctx,
-        c.validate()
-            .or_else(|e| if c.series.is_empty() { Ok(()) } else { Err(e) }),
-    )
+    let o: ChartOptions = options::read(ctx, o)?;
+    lift(ctx, o.apply(c))
 }
 
 fn series(
@@ -104,8 +43,7 @@ fn series(
     ys: &Dynamic,
     o: &Map,
 ) -> ScriptResult<Series> {
-    let known = ["label", "color", "width", "size", "dashed", "alpha"];
-    args::options(ctx, o, &known)?;
+    let o: SeriesOptions = options::read(ctx, o)?;
     let to_vec = |name: &str, v: &Dynamic| -> ScriptResult<Vec<FLOAT>> {
         match args::as_number(v) {
             Some(x) => Ok(vec![x]),
@@ -113,50 +51,8 @@ fn series(
         }
     };
     let mut s = lift(ctx, Series::new(mark, to_vec("xs", xs)?, to_vec("ys", ys)?))?;
-    for (k, v) in o {
-        match k.as_str() {
-            "label" => s.label = Some(v.to_string()),
-            "color" => s.color = Some(lift(ctx, Rgb::parse(&v.to_string()))?),
-            "width" => {
-                s.width = lift(
-                    ctx,
-                    scaling_lab_core::error::check::positive_at_most(
-                        "width",
-                        args::number(ctx, k, v)?,
-                        100.0,
-                    ),
-                )?
-            }
-            "size" => {
-                s.size = lift(
-                    ctx,
-                    scaling_lab_core::error::check::positive_at_most(
-                        "size",
-                        args::number(ctx, k, v)?,
-                        1000.0,
-                    ),
-                )?
-            }
-            "dashed" => s.dashed = args::flag(ctx, k, v)?,
-            "alpha" => s.alpha = opacity(ctx, v)?,
-            _ => unreachable!("options() rejected unknown keys"),
-        }
-    }
+    lift(ctx, o.apply(&mut s))?;
     Ok(s)
-}
-
-fn opacity(ctx: &NativeCallContext, v: &Dynamic) -> ScriptResult<f64> {
-    let a = args::number(ctx, "alpha", v)?;
-    if !(a > 0.0 && a <= 1.0) {
-        return Err(fail(
-            ctx,
-            format!(
-                "alpha must be in (0, 1], got {}",
-                scaling_lab_core::error::format_value(a)
-            ),
-        ));
-    }
-    Ok(a)
 }
 
 fn numbers_or_one(
@@ -180,25 +76,16 @@ fn annotate(
     point: bool,
     o: &Map,
 ) -> ScriptResult<()> {
-    args::options(ctx, o, &["color", "size"])?;
-    let a = Annotation {
-        x: args::number(ctx, "x", x)?,
-        y: args::number(ctx, "y", y)?,
-        text: text.to_string(),
-        point,
-        color: o
-            .get("color")
-            .map(|v| lift(ctx, Rgb::parse(&v.to_string())))
-            .transpose()?,
-        size: lift(
-            ctx,
-            scaling_lab_core::error::check::positive_at_most(
-                "size",
-                args::opt_number(ctx, o, "size", 9.0)?,
-                200.0,
-            ),
-        )?,
-    };
+    let o: AnnotationOptions = options::read(ctx, o)?;
+    let a = lift(
+        ctx,
+        o.annotation(
+            args::number(ctx, "x", x)?,
+            args::number(ctx, "y", y)?,
+            text,
+            point,
+        ),
+    )?;
     if c.annotations.len() >= 10_000 {
         return Err(fail(ctx, "at most 10,000 annotations per chart"));
     }
@@ -212,25 +99,8 @@ fn ref_line(
     at: &Dynamic,
     o: &Map,
 ) -> ScriptResult<()> {
-    args::options(ctx, o, &["color", "dashed", "width", "label"])?;
-    let r = RefLine {
-        orientation,
-        value: args::number(ctx, "value", at)?,
-        color: o
-            .get("color")
-            .map(|v| lift(ctx, Rgb::parse(&v.to_string())))
-            .transpose()?,
-        dashed: args::opt_flag(ctx, o, "dashed", false)?,
-        width: lift(
-            ctx,
-            scaling_lab_core::error::check::positive_at_most(
-                "width",
-                args::opt_number(ctx, o, "width", 1.0)?,
-                100.0,
-            ),
-        )?,
-        label: o.get("label").map(|v| v.to_string()),
-    };
+    let o: RefLineOptions = options::read(ctx, o)?;
+    let r = lift(ctx, o.line(orientation, args::number(ctx, "value", at)?))?;
     if c.ref_lines.len() >= 10_000 {
         return Err(fail(ctx, "at most 10,000 reference lines per chart"));
     }
@@ -297,21 +167,13 @@ fn band(
     upper: &Dynamic,
     o: &Map,
 ) -> ScriptResult<Series> {
-    args::options(ctx, o, &["label", "color", "alpha"])?;
+    let o: BandOptions = options::read(ctx, o)?;
     let xs = args::numbers(ctx, "xs", xs)?;
     let n = xs.len();
     let lo = numbers_or_one(ctx, "lower", lower, n)?;
     let hi = numbers_or_one(ctx, "upper", upper, n)?;
     let mut s = lift(ctx, Series::band(xs, lo, hi))?;
-    if let Some(l) = o.get("label") {
-        s.label = Some(l.to_string());
-    }
-    if let Some(c) = o.get("color") {
-        s.color = Some(lift(ctx, Rgb::parse(&c.to_string()))?);
-    }
-    if let Some(a) = o.get("alpha") {
-        s.alpha = opacity(ctx, a)?;
-    }
+    lift(ctx, o.apply(&mut s))?;
     Ok(s)
 }
 
@@ -320,19 +182,6 @@ fn add_series(ctx: &NativeCallContext, c: &mut Chart, s: Series) -> ScriptResult
     let points: usize = c.series.iter().map(|s| s.xs.len()).sum::<usize>() + s.xs.len();
     args::check_size(ctx, "the chart's points", points as f64)?;
     lift(ctx, c.add(s))
-}
-
-fn law_options(ctx: &NativeCallContext, o: &Map, known: &[&str]) -> ScriptResult<()> {
-    args::options(ctx, o, known).map(|_| ())
-}
-
-fn opt_pair(
-    ctx: &NativeCallContext,
-    o: &Map,
-    key: &str,
-    default: (FLOAT, FLOAT),
-) -> ScriptResult<(FLOAT, FLOAT)> {
-    o.get(key).map_or(Ok(default), |v| pair(ctx, key, v))
 }
 
 fn contour_grid(
@@ -427,12 +276,16 @@ fn contour_grid(
 
 #[export_module]
 pub mod api {
-    use super::{apply_chart_options, law_options, opt_pair, series};
-    use crate::args::{self, fail, lift, ScriptResult};
+    use super::{apply_chart_options, series};
+    use crate::args::{lift, ScriptResult};
+    use crate::options;
     use rhai::{Array, Dynamic, Map, NativeCallContext, INT};
     use scaling_lab_core::laws::Law;
+    use scaling_lab_core::plot::options::{
+        FigureOptions, FrontierOptions, LandscapeOptions, LossVsParamsOptions, LossVsTokensOptions,
+    };
     use scaling_lab_core::plot::Orientation;
-    use scaling_lab_core::plot::{studies, Chart, Figure, Mark, Scale};
+    use scaling_lab_core::plot::{Chart, Figure, Mark, Scale};
 
     /// An empty chart (linear axes). Add series with `line`, `scatter`, `marker`.
     ///
@@ -445,9 +298,7 @@ pub mod api {
         Chart::default()
     }
 
-    /// A chart with options: `title`, `x_label`, `y_label`, `log` (`"x"`,
-    /// `"y"` or `"xy"`), `x_scale`/`y_scale` (`"log"`/`"linear"`), `grid`,
-    /// `legend`, `x_lim`/`y_lim` (`[low, high]`).
+    /// A chart with a title, labels, scales, grid, legend or limits.
     ///
     /// ```rhai
     /// let c = chart(#{title: "Loss vs N", x_label: "N", y_label: "Loss", log: "xy"});
@@ -741,7 +592,6 @@ pub mod api {
     }
 
     /// Loss against parameters at fixed data, log-log (the first seed's panel 1).
-    /// Options: `D` (200e9), `N_range` ([1e6, 1e11]), `points` (100).
     ///
     /// ```rhai
     /// plot_loss_vs_params(law("chinchilla"), #{D: 200e9})
@@ -752,15 +602,11 @@ pub mod api {
         law: Law,
         options: Map,
     ) -> ScriptResult<Chart> {
-        law_options(&ctx, &options, &["D", "N_range", "points"])?;
-        let d = args::opt_number(&ctx, &options, "D", 200e9)?;
-        let r = opt_pair(&ctx, &options, "N_range", (1e6, 1e11))?;
-        let pts = args::opt_whole(&ctx, &options, "points", 100)?;
-        lift(&ctx, studies::loss_vs_params(&law, d, r, pts))
+        let o: LossVsParamsOptions = options::read(&ctx, &options)?;
+        lift(&ctx, o.chart(&law))
     }
 
     /// Loss against tokens at fixed size, log-log (the first seed's panel 2).
-    /// Options: `N` (7e9), `D_range` ([1e9, 1e13]), `points` (100).
     ///
     /// ```rhai
     /// plot_loss_vs_tokens(law("chinchilla"), #{N: 7e9})
@@ -771,57 +617,23 @@ pub mod api {
         law: Law,
         options: Map,
     ) -> ScriptResult<Chart> {
-        law_options(&ctx, &options, &["N", "D_range", "points"])?;
-        let n = args::opt_number(&ctx, &options, "N", 7e9)?;
-        let r = opt_pair(&ctx, &options, "D_range", (1e9, 1e13))?;
-        let pts = args::opt_whole(&ctx, &options, "points", 100)?;
-        lift(&ctx, studies::loss_vs_tokens(&law, n, r, pts))
+        let o: LossVsTokensOptions = options::read(&ctx, &options)?;
+        lift(&ctx, o.chart(&law))
     }
 
     /// The compute-optimal frontier D_opt against N_opt, log-log, with named
     /// models as points (the first seed's panel 3, with Hoffmann eq. 4).
-    /// Options: `C_range` ([1e21, 1e25]), `points` (50), `models`: an array
-    /// of `[name, N, D]` (default GPT-3, Chinchilla, LLaMA-65B).
     ///
     /// ```rhai
     /// plot_frontier(law("chinchilla"), #{models: [["GPT-3", 175e9, 300e9]]})
     /// ```
     #[rhai_fn(return_raw)]
     pub fn plot_frontier(ctx: NativeCallContext, law: Law, options: Map) -> ScriptResult<Chart> {
-        law_options(&ctx, &options, &["C_range", "points", "models"])?;
-        let r = opt_pair(&ctx, &options, "C_range", (1e21, 1e25))?;
-        let pts = args::opt_whole(&ctx, &options, "points", 50)?;
-        let models =
-            match options.get("models") {
-                None => vec![
-                    ("GPT-3".to_string(), 175e9, 300e9),
-                    ("Chinchilla".to_string(), 70e9, 1400e9),
-                    ("LLaMA-65B".to_string(), 65e9, 1400e9),
-                ],
-                Some(m) => {
-                    let arr = m
-                        .read_lock::<Array>()
-                        .ok_or_else(|| fail(&ctx, "models must be an array of [name, N, D]"))?;
-                    arr.iter()
-                        .enumerate()
-                        .map(|(i, e)| {
-                            let e = e.read_lock::<Array>().filter(|e| e.len() == 3).ok_or_else(
-                                || fail(&ctx, format!("models[{i}] must be [name, N, D]")),
-                            )?;
-                            Ok((
-                                e[0].to_string(),
-                                args::number(&ctx, &format!("models[{i}] N"), &e[1])?,
-                                args::number(&ctx, &format!("models[{i}] D"), &e[2])?,
-                            ))
-                        })
-                        .collect::<ScriptResult<Vec<_>>>()?
-                }
-            };
-        lift(&ctx, studies::frontier(&law, r, pts, &models))
+        let o: FrontierOptions = options::read(&ctx, &options)?;
+        lift(&ctx, o.chart(&law))
     }
 
     /// Labelled isolines of L(N, D) on log-log axes (the first seed's panel 4).
-    /// Options: `N_range` ([1e9, 1e11]), `D_range` ([1e10, 1e13]), `grid` (30), `levels` (15).
     ///
     /// ```rhai
     /// plot_loss_landscape(law("chinchilla"), #{levels: 10})
@@ -832,21 +644,8 @@ pub mod api {
         law: Law,
         options: Map,
     ) -> ScriptResult<Chart> {
-        law_options(&ctx, &options, &["N_range", "D_range", "grid", "levels"])?;
-        let nr = opt_pair(&ctx, &options, "N_range", (1e9, 1e11))?;
-        let dr = opt_pair(&ctx, &options, "D_range", (1e10, 1e13))?;
-        let grid = args::opt_whole(&ctx, &options, "grid", 30)?;
-        let levels = args::opt_whole(&ctx, &options, "levels", 15)?;
-        if !(1..=100).contains(&levels) {
-            return Err(fail(
-                &ctx,
-                format!("levels must be from 1 to 100, got {levels}"),
-            ));
-        }
-        lift(
-            &ctx,
-            studies::loss_landscape(&law, nr, dr, grid, levels as usize),
-        )
+        let o: LandscapeOptions = options::read(&ctx, &options)?;
+        lift(&ctx, o.chart(&law))
     }
 
     /// An empty one-chart figure (6.4 x 4.8 inches at 100 dpi, as matplotlib).
@@ -855,29 +654,15 @@ pub mod api {
         Figure::new(1, 1).expect("1 x 1 is valid")
     }
 
-    /// A figure of `rows` x `cols` charts: options `rows`, `cols`, `size`
-    /// (`[width, height]` in inches, matplotlib's figsize), `dpi` (100), `title`.
+    /// A figure of `rows` x `cols` charts, its size and title.
     ///
     /// ```rhai
     /// let fig = figure(#{rows: 2, cols: 2, size: [14, 10], dpi: 150});
     /// ```
     #[rhai_fn(name = "figure", return_raw)]
     pub fn figure_with(ctx: NativeCallContext, options: Map) -> ScriptResult<Figure> {
-        args::options(&ctx, &options, &["rows", "cols", "size", "dpi", "title"])?;
-        let rows = args::opt_whole(&ctx, &options, "rows", 1)?;
-        let cols = args::opt_whole(&ctx, &options, "cols", 1)?;
-        if rows < 1 || cols < 1 {
-            return Err(fail(
-                &ctx,
-                format!("rows and cols must be at least 1, got {rows} x {cols}"),
-            ));
-        }
-        let mut f = lift(&ctx, Figure::new(rows as usize, cols as usize))?;
-        let size = opt_pair(&ctx, &options, "size", f.figsize)?;
-        let dpi = args::opt_number(&ctx, &options, "dpi", f.dpi)?;
-        lift(&ctx, f.set_size(size, dpi))?;
-        f.title = options.get("title").map(|t| t.to_string());
-        Ok(f)
+        let o: FigureOptions = options::read(&ctx, &options)?;
+        lift(&ctx, o.figure())
     }
 
     /// Put the next chart into the figure (row by row).

@@ -301,8 +301,8 @@ pub mod api {
         column: &str,
         options: Map,
     ) -> ScriptResult<Table> {
-        args::options(&ctx, &options, &["descending"])?;
-        let desc = args::opt_flag(&ctx, &options, "descending", false)?;
+        let o: scaling_lab_core::table::SortOptions = crate::options::read(&ctx, &options)?;
+        let desc = o.descending;
         lift(
             &ctx,
             state(&ctx)

@@ -352,7 +352,7 @@ impl Kernel {
             .collect();
         let text = docs
             .iter()
-            .map(|d| format!("{}\n\n{}", d.signature(), d.doc.trim()))
+            .map(|d| format!("{}\n\n{}", d.signature(), d.full_doc()))
             .collect::<Vec<_>>()
             .join("\n\n");
         InspectReply {

@@ -11,6 +11,7 @@
 pub mod avx2;
 pub mod objective;
 pub mod optimize;
+mod options;
 pub mod power;
 pub mod simulate;
 
@@ -27,6 +28,7 @@ pub use crate::laws::fitted::{FitReport, Interval};
 use crate::laws::{Form, Law, Parametric};
 use crate::numeric::reduce::quantile_sorted;
 use objective::{Objective, Penalty, Prepared};
+pub use options::{FitLawOptions, FixSpec, GridSpec, LossFn, RunColumns, SimulateOptions};
 
 /// One training run.
 #[derive(Debug, Clone, Copy, PartialEq)]

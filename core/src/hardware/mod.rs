@@ -3,6 +3,7 @@
 
 mod catalog;
 mod cluster;
+mod options;
 mod precision;
 
 use serde::Serialize;
@@ -10,6 +11,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 pub use catalog::CATALOG;
 pub use cluster::{Cluster, TrainCost};
+pub use options::{peak_of, BudgetOptions, ClusterOptions, MfuOptions, TrainCostOptions};
 pub use precision::Precision;
 
 /// One accelerator's datasheet numbers (dense throughput, no sparsity).

@@ -1,27 +1,41 @@
 //! Number formats: how many bytes a value takes and which peak an
 //! accelerator reaches computing in it.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
 /// A number format for weights, gradients, caches or arithmetic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// IEEE single precision, 4 bytes.
+    #[serde(alias = "float32", alias = "FP32")]
     Fp32,
     /// TF32 tensor-core arithmetic (stored as fp32, 4 bytes).
+    #[serde(alias = "TF32")]
     Tf32,
     /// bfloat16 or IEEE half precision, 2 bytes.
+    #[serde(
+        alias = "fp16",
+        alias = "bfloat16",
+        alias = "float16",
+        alias = "BF16",
+        alias = "FP16"
+    )]
     Bf16,
     /// 8-bit floating point (E4M3/E5M2), 1 byte.
+    #[serde(alias = "FP8")]
     Fp8,
     /// 8-bit integers, 1 byte.
+    #[serde(alias = "INT8")]
     Int8,
     /// 4-bit integers (weight-only quantisation such as GPTQ or AWQ), half a byte.
+    #[serde(alias = "INT4")]
     Int4,
     /// 4-bit floating point (Blackwell's FP4), half a byte.
+    #[serde(alias = "FP4")]
     Fp4,
 }
 

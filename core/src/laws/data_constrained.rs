@@ -18,7 +18,7 @@
 //! 1-500 epochs). The paper prints them rounded in eq. 17: A = 521,
 //! B = 1488, E = 1.87, exponents 0.35, R* = 5.3 and 15.4, U_N = 0.051 U_D.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Parametric;
 use crate::allocation::Allocation;
@@ -27,7 +27,7 @@ use crate::numeric::{golden_section, linspace};
 use crate::table::{NumFormat, Record};
 
 /// The data-constrained law: a Chinchilla-form base and the two decay constants.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DataConstrained {
     /// The single-epoch law E + A/N^alpha + B/D^beta.
     #[serde(flatten)]

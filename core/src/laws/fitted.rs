@@ -4,10 +4,10 @@
 //! The type lives with the laws so that a law can carry its provenance
 //! without the laws depending on the fitting code (which depends on them).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bootstrap summary of one coefficient.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     /// Standard error (standard deviation over resamples).
     pub stderr: f64,
@@ -18,7 +18,7 @@ pub struct Interval {
 }
 
 /// Diagnostics of a fit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitReport {
     /// Objective at the optimum.
     pub objective: f64,

@@ -100,3 +100,38 @@ pub fn inference_optimal(
         saved_fraction: 1.0 - total / chin_total,
     })
 }
+
+/// The options of `inference_optimal`: the target quality (a loss, or the
+/// compute-optimal loss of a budget) and the tokens served.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InferenceOptions {
+    /// The target loss (or give `C`).
+    #[serde(default)]
+    pub loss: Option<crate::input::Positive>,
+    /// A budget whose Chinchilla-optimal loss is the target (or give `loss`).
+    #[serde(default, rename = "C")]
+    pub c: Option<crate::input::Positive>,
+    /// Tokens served over the model's life (a vector gives a Table).
+    pub inference_tokens: crate::input::Numbers,
+}
+
+impl InferenceOptions {
+    /// The target loss under `p`.
+    pub fn target(&self, p: &Parametric) -> Result<f64> {
+        match (self.loss, self.c) {
+            (Some(l), None) => Ok(l.get()),
+            (None, Some(c)) => Ok(p.optimal(c.get())?.loss),
+            _ => Err(crate::Error::InvalidArgument {
+                arg: "loss".into(),
+                expected: "given, or C instead (exactly one of the two)",
+                value: if self.loss.is_some() {
+                    "both"
+                } else {
+                    "neither"
+                }
+                .into(),
+            }),
+        }
+    }
+}

@@ -4,7 +4,7 @@
 //! tokenizer, so they are not directly comparable with Chinchilla's
 //! MassiveText losses. N counts non-embedding parameters.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::allocation::Allocation;
 use crate::error::{check, Result};
@@ -78,7 +78,7 @@ pub fn seed_loss(n: f64, d: f64) -> Result<f64> {
 
 /// Coefficients of Kaplan's joint law, eq. 1.5:
 /// L(N, D) = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct KaplanJoint {
     /// N_c (non-embedding parameters).
     #[serde(rename = "Nc")]

@@ -129,6 +129,13 @@ pub fn loss_n_steps(n: f64, steps: f64, batch: f64) -> Result<StepsRun> {
     let n = check::positive("N", n)?;
     let steps = check::positive_at_most("steps", steps, 1e12)?;
     let batch = check::positive_at_most("batch", batch, 1e12)?;
+    // A step sees at least one token and there is at least one step: below
+    // that the formula runs on far outside what it was fitted to.
+    for (arg, v) in [("steps", steps), ("batch", batch)] {
+        if v < 1.0 {
+            return Err(Error::invalid(arg, "at least 1", v));
+        }
+    }
     let (nc, an, sc, a_s) = TABLE3;
     let l_n = (an * (nc / n).ln()).exp();
     let rhs = |l: f64| -> f64 {
@@ -190,4 +197,14 @@ mod tests {
         assert!((huge.s_min / 1e5 - 1.0).abs() < 1e-4);
         assert!(loss_n_steps(1e9, 0.0, 1e6).is_err());
     }
+}
+
+/// The options of `kaplan_loss_steps`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepsOptions {
+    /// Optimisation steps (a vector gives a Table).
+    pub steps: crate::input::Numbers,
+    /// Tokens per step (at least one).
+    pub batch: crate::input::Positive,
 }

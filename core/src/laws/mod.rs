@@ -14,17 +14,17 @@ pub mod rules;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::allocation::Allocation;
 use crate::error::{check, Error, Result};
 pub use data_constrained::{ConstrainedRun, DataConstrained};
-pub use inference::{inference_optimal, InferenceOptimal};
+pub use inference::{inference_optimal, InferenceOptimal, InferenceOptions};
 pub use kaplan::KaplanJoint;
 pub use parametric::Parametric;
 
 /// The functional form of a law and its coefficients.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "form")]
 pub enum Form {
     /// L = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022 eq. 2).
@@ -40,7 +40,7 @@ pub enum Form {
 }
 
 /// A named scaling law with the source of its coefficients.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Law {
     /// Catalog name (`"chinchilla"`) or `"custom"`.
     pub name: String,
@@ -256,5 +256,17 @@ impl fmt::Display for Law {
             self.formula(),
             self.citation
         )
+    }
+}
+
+impl schemars::JsonSchema for Law {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Law".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "a law: law(\"chinchilla\"), law(#{...}) or fit_law(...)"
+        })
     }
 }

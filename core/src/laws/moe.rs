@@ -64,3 +64,23 @@ mod tests {
         assert!(fine_grained(0.0).is_err());
     }
 }
+
+/// The options of `law("krajewski2024", #{...})`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields, default)]
+pub struct MoeOptions {
+    /// Granularity G: experts 1/G the size of the dense FFN, G times as
+    /// many per token (1 = experts as large as the dense FFN).
+    #[serde(rename = "G")]
+    pub g: crate::input::Positive,
+}
+
+impl Default for MoeOptions {
+    fn default() -> Self {
+        MoeOptions {
+            g: crate::input::Positive::new("", 1.0).expect("positive"),
+        }
+    }
+}

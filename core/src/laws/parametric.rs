@@ -4,13 +4,13 @@
 //! eq. 2 (the form), eq. 4 (the compute-optimal allocation) and eq. 10
 //! (the Approach 3 fit).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::allocation::Allocation;
 use crate::error::{check, Error, Result};
 
 /// Coefficients of L(N, D) = E + A/N^alpha + B/D^beta.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Parametric {
     /// Irreducible loss (nats per token).
     #[serde(rename = "E")]

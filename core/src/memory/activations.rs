@@ -24,13 +24,14 @@
 //! the dropout output go (FlashAttention-style kernels also drop the s²
 //! terms; that is `Recompute::Selective`).
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::transformer::Transformer;
 
 /// What the backward pass recomputes instead of storing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Recompute {
     /// Store everything.

@@ -3,9 +3,11 @@
 //! parallelism) and what serving keeps (weights and KV cache).
 
 mod activations;
+mod options;
 mod training;
 
 pub use activations::{activation_bytes_per_layer, ActivationShape, Recompute};
+pub use options::{report, Fit, TrainingOptions, TrainingReport};
 pub use training::{training_memory, Optimizer, Parallelism, Precisions, TrainingMemory};
 
 use crate::transformer::Transformer;

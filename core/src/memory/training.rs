@@ -20,7 +20,8 @@
 //! fragmentation, the CUDA context) are not counted: the totals are lower
 //! bounds, and `docs/memory.md` compares them with EleutherAI's cookbook.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::activations::{activation_bytes_per_layer, ActivationShape};
 use super::ModelSpec;
@@ -29,12 +30,14 @@ use crate::hardware::Precision;
 use crate::table::{NumFormat, Record};
 
 /// The optimizer whose state is kept per parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Optimizer {
     /// Adam/AdamW: momentum and variance in fp32, 8 bytes.
+    #[serde(alias = "adamw")]
     Adam,
     /// 8-bit Adam (Dettmers et al. 2022): 2 bytes.
+    #[serde(alias = "adamw8bit")]
     Adam8bit,
     /// SGD with momentum in fp32: 4 bytes.
     Sgd,

@@ -7,6 +7,7 @@
 
 mod canvas;
 mod glyphs;
+pub mod options;
 mod raster;
 pub mod render;
 pub mod studies;

@@ -514,3 +514,13 @@ fn row_shape_error(r: usize, name: &str) -> Error {
         value: format!("a different value for '{name}'"),
     }
 }
+
+/// The options of a table's `sort`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields, default)]
+pub struct SortOptions {
+    /// Largest first.
+    pub descending: bool,
+}

@@ -6,26 +6,30 @@
 //! matmul and the softmax but, as its Table A4 is computed, no embeddings.
 //! All three take the backward pass as twice the forward.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::Transformer;
 use crate::error::{Error, Result};
 
 /// How FLOPs per token are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum FlopConvention {
     /// Kaplan et al. 2020 §2.1, Table 1: forward = 2 N + 2 n_layer n_ctx
     /// d_attn with N the non-embedding (active) parameters. The default.
+    #[default]
     Kaplan,
     /// PaLM (Chowdhery et al. 2022, Appendix B) and nanoGPT's
     /// `estimate_mfu`: 6 N + 12 L H Q T, with N every parameter a token's
     /// matmuls touch (non-embedding plus the output projection; a tied
     /// embedding counts once, learned positions not at all).
+    #[serde(alias = "nanogpt")]
     Palm,
     /// Hoffmann et al. 2022 Appendix F, as its Table A4 ratios are
     /// computed: projections, attention logits, softmax (3 per score),
     /// value reduction, output projection and FFN; no embeddings or logits.
+    #[serde(alias = "hoffmann")]
     Chinchilla,
 }
 

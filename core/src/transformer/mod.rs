@@ -3,16 +3,20 @@
 //! embeddings, mixtures of experts (shared experts, leading dense layers).
 
 mod flops;
+mod options;
 mod presets;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{check, Error, Result};
 pub use flops::FlopConvention;
+pub use options::{ModelRef, ShapeOptions, MAX_PARAMS};
 pub use presets::PRESETS;
 
 /// Normalisation layers, which differ in parameters per layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Norm {
     /// RMSNorm: a gain per channel (d parameters).
     Rms,
@@ -26,7 +30,7 @@ pub enum Norm {
 /// cache holds; queries optionally go through a `q_rank` bottleneck.
 /// With it, `head_dim` is the per-head query/key width without rotary
 /// part (DeepSeek's qk_nope_head_dim).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Latent {
     /// Query compression rank (DeepSeek's q_lora_rank); `None` = full-rank queries.
     pub q_rank: Option<f64>,
@@ -39,7 +43,7 @@ pub struct Latent {
 }
 
 /// A transformer's shape.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transformer {
     /// Preset name, or "custom".
     pub name: String,
@@ -155,6 +159,19 @@ impl Transformer {
             ("top_k", self.top_k, 1e6),
         ] {
             check::positive_at_most(name, v, max)?;
+            if v.fract() != 0.0 {
+                return Err(Error::invalid(name, "a whole number", v));
+            }
+        }
+        if (self.n_heads / self.n_kv_heads).fract() != 0.0 {
+            return Err(Error::InvalidArgument {
+                arg: "n_kv_heads".into(),
+                expected: "a divisor of n_heads (each KV head serves a whole group of query heads)",
+                value: format!(
+                    "{} KV heads with {} query heads",
+                    self.n_kv_heads, self.n_heads
+                ),
+            });
         }
         check::non_negative("n_shared_experts", self.n_shared_experts)?;
         check::non_negative("dense_layers", self.dense_layers)?;

@@ -84,7 +84,7 @@ pub fn help(name: &str) -> Reply {
     }
     let text = docs
         .iter()
-        .map(|d| format!("{}\n\n{}", d.signature(), indent(d.doc.trim())))
+        .map(|d| format!("{}\n\n{}", d.signature(), indent(&d.full_doc())))
         .collect::<Vec<_>>()
         .join("\n\n");
     Reply::Text(text)

@@ -123,6 +123,12 @@ pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<St
         }
     }
 
+    // Option keys inside `function(..., #{ key: value, ke`.
+    if let Some(keys) = option_keys(before, start) {
+        let cands = keys.into_iter().filter(|k| k.starts_with(word)).collect();
+        return (start, cands);
+    }
+
     let after_dot = before[..start].ends_with('.');
     if word.is_empty() && !after_dot {
         return (pos, Vec::new());
@@ -151,6 +157,53 @@ pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<St
     cands.sort();
     cands.dedup();
     (start, cands)
+}
+
+/// The option keys a word at `start` could be: it begins a key of an
+/// unclosed `#{` that is an argument of a function with options, keys
+/// already written left out.
+fn option_keys(before: &str, start: usize) -> Option<Vec<String>> {
+    let head = before[..start].trim_end();
+    if !(head.ends_with('{') || head.ends_with(',')) {
+        return None;
+    }
+    // The innermost unclosed `{` (outside strings) must open a map literal.
+    let mut depth = 0i32;
+    let mut in_str: Option<char> = None;
+    let mut open = None;
+    for (i, c) in head.char_indices().rev() {
+        if let Some(q) = in_str {
+            if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '`' => in_str = Some(c),
+            '}' | ']' | ')' => depth += 1,
+            '{' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            '(' | '[' if depth == 0 => return None,
+            '{' | '[' | '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let open = open?;
+    if !head[..open].ends_with('#') {
+        return None;
+    }
+    let function = enclosing_call(before, open - 1)?;
+    let written = &head[open..];
+    let mut keys: Vec<String> = crate::options::all_of(function)
+        .flat_map(|o| (o.fields)())
+        .map(|f| f.name)
+        .filter(|k| !written.contains(&format!("{k}:")))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    (!keys.is_empty()).then_some(keys)
 }
 
 /// What can follow `receiver.`: a map's keys, a model's counts and shape,
@@ -280,6 +333,29 @@ mod tests {
         assert_eq!(complete(&s, "m.b", 3).1, ["beta"]);
         assert!(complete(&s, "t.so", 4).1.contains(&"sort".to_string()));
         assert!(complete(&s, "g.tot", 5).1.contains(&"total".to_string()));
+    }
+
+    #[test]
+    fn option_keys_complete_inside_the_map_of_their_function() {
+        let s = Interpreter::capturing();
+        let line = "training_memory(\"llama3-8b\", #{gpus: 8, re";
+        let (start, c) = complete(&s, line, line.len());
+        assert_eq!((start, c), (line.len() - 2, vec!["recompute".to_string()]));
+        // Every key at an empty slot, minus those written.
+        let line = "training_memory(\"llama3-8b\", #{gpus: 8, ";
+        let c = complete(&s, line, line.len()).1;
+        assert!(
+            c.contains(&"zero".to_string()) && !c.contains(&"gpus".to_string()),
+            "{c:?}"
+        );
+        // Methods and nested maps: the innermost map's function.
+        let line = "c.line(xs, ys, #{da";
+        assert_eq!(complete(&s, line, line.len()).1, ["dashed"]);
+        // Not a key position: values complete as names.
+        let line = "training_memory(\"llama3-8b\", #{gpus: chinch";
+        assert!(complete(&s, line, line.len())
+            .1
+            .contains(&"chinchilla_loss".to_string()));
     }
 
     #[test]

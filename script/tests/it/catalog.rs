@@ -147,7 +147,10 @@ fn catalog_errors_say_what_exists() {
         "hardware: unknown hardware 'V100'; known: A100 SXM, H100 SXM, H100 PCIe, H100 NVL, H200 SXM, B200, MI300X, MI325X, TPU v4, TPU v5e, TPU v5p, TPU v6e"
     );
     let e = eval_err(r#"train_cost(#{flops: 1e24, hardware: "H100", mfu: 1.2})"#).message;
-    assert!(e.contains("mfu must be in (0, 1]"), "{e}");
+    assert!(
+        e.contains("option mfu must be a number in (0, 1], got 1.2"),
+        "{e}"
+    );
     let e = eval_err(r#"train_cost(#{flops: 1e24, hardware: "A100", precision: "fp8", mfu: 0.4})"#)
         .message;
     assert!(

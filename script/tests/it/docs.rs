@@ -109,3 +109,51 @@ fn readme_examples_run() {
     }
     assert!(ran >= 1);
 }
+
+/// Every options map a registered function takes is read into a declared
+/// struct (so its keys, defaults and docs come from one place), and every
+/// declared struct belongs to a registered function's map argument.
+#[test]
+fn every_options_map_has_its_struct() {
+    use scaling_lab_script::options::{of, OPTION_SETS};
+    // Maps that are data, not options: a table's old-to-new column names.
+    const DATA_MAPS: &[(&str, usize)] = &[("rename", 1)];
+    let mut engine = rhai::Engine::new_raw();
+    engine.register_global_module(scaling_lab_script::package());
+    let meta: serde_json::Value =
+        serde_json::from_str(&engine.gen_fn_metadata_to_json(false).unwrap()).unwrap();
+    let mut maps = Vec::new();
+    for f in meta["functions"].as_array().unwrap() {
+        let name = f["name"].as_str().unwrap();
+        for (i, p) in f["params"].as_array().into_iter().flatten().enumerate() {
+            // An options map is taken by value; printing takes any map by reference.
+            if p["type"]
+                .as_str()
+                .is_some_and(|t| matches!(t.trim(), "Map" | "rhai::Map"))
+            {
+                maps.push((name.to_string(), i));
+            }
+        }
+    }
+    assert!(maps.len() > 30, "found {} map arguments", maps.len());
+    for (name, i) in &maps {
+        if DATA_MAPS.contains(&(name.as_str(), *i)) {
+            continue;
+        }
+        let set = of(name, *i)
+            .unwrap_or_else(|| panic!("{name} takes a map at {i} with no options struct"));
+        assert!(
+            !(set.fields)().is_empty(),
+            "{name}: its struct has no fields"
+        );
+    }
+    for s in OPTION_SETS {
+        assert!(
+            maps.iter()
+                .any(|(n, i)| n == s.function && *i == s.position),
+            "{} has no map argument at {}",
+            s.function,
+            s.position
+        );
+    }
+}

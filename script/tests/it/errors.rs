@@ -130,11 +130,11 @@ fn unknown_names_list_the_known_ones() {
     );
     fails_with(
         "arch_sweep(#{dmodel: 4096})",
-        "arch_sweep: unknown option 'dmodel'; known: d_model, growth",
+        "arch_sweep: unknown option 'dmodel'; did you mean d_model?",
     );
     fails_with(
         "law(#{E: 1.69, A: 406.4, B: 410.7, alpha: 0.34})",
-        "missing coefficient 'beta'",
+        "law: coefficient beta is required",
     );
     fails_with(
         "law(#{E: 1.69, A: -1, B: 410.7, alpha: 0.34, beta: 0.28})",

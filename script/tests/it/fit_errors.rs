@@ -32,7 +32,9 @@ fn scripts_get_clear_errors() {
         "fit_law(simulate_runs(law(\"chinchilla\"), #{}), #{loss_fn: \"l1\"})",
     );
     assert!(
-        e.contains("loss_fn must be \"huber\", \"squared\" or \"asymmetric\""),
+        e.contains(
+            "option loss_fn must be one of \"huber\", \"squared\", \"asymmetric\", got \"l1\""
+        ),
         "{e}"
     );
     let e = run(&mut s, "law(\"chinchilla\").fit");

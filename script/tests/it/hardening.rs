@@ -165,9 +165,9 @@ fn option_values_are_range_checked() {
         ("let c = chart(); c.scatter([1,2,3], [2,4,8], #{size: 1e308})", "size must be a positive number within its limit"),
         ("let c = chart(); c.line([1,2,3], [2,4,8], #{width: 1e308})", "width must be a positive number within its limit"),
         ("simulate_runs(law(\"chinchilla\"), #{noise: 1e308})", "noise must be at most 1"),
-        ("train_cost(#{flops: 1e24, peak_flops: 1e15, count: 1e308, mfu: 0.4})", "count must be a positive number within its limit"),
+        ("train_cost(#{flops: 1e24, peak_flops: 1e15, count: 1e308, mfu: 0.4})", "option count must be a positive whole number, got 1e308"),
         ("optimal_for_budget(law(\"chinchilla\"), #{usd: 1e308, hardware: \"H100\", count: 8, mfu: 0.4, usd_per_hour: 2})", "usd must be a positive number within its limit"),
-        ("transformer(#{d_model: 4096, n_layer: 32, n_heads: 32, d_ff: 1e308})", "d_ff must be a positive number within its limit"),
+        ("transformer(#{d_model: 4096, n_layer: 32, n_heads: 32, d_ff: 1e308})", "option d_ff must be a positive whole number, got 1e308"),
     ] {
         let e = eval_err(code);
         assert!(e.message.contains(msg), "`{code}`:\n  {}", e.message);

@@ -174,11 +174,11 @@ fn bad_memory_and_serving_input_is_named() {
         ),
         (
             r#"training_memory("llama3-8b", #{precision: "fp7"})"#,
-            "unknown precision 'fp7'",
+            "option precision must be one of \"fp32\", \"tf32\", \"bf16\", \"fp8\", \"int8\", \"int4\", \"fp4\", got \"fp7\"",
         ),
         (
             r#"training_memory("llama3-8b", #{recompute: "some"})"#,
-            "unknown recompute mode",
+            "option recompute must be one of \"none\", \"selective\", \"full\", got \"some\"",
         ),
         (
             r#"training_memory("llama3-8b", #{gpus: 2, ep: 2})"#,

@@ -174,7 +174,7 @@ fn script_errors_for_bad_plots() {
     );
     script_fails(
         "plot_loss_landscape(law(\"chinchilla\"), #{N_range: [1e11, 1e9]})",
-        "N_range must be [low, high] with 0 < low < high",
+        "option N_range must be [low, high] with low < high, got [1e11, 1e9]",
     );
 }
 

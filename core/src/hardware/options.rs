@@ -1,0 +1,190 @@
+//! The options of `train_cost`, `optimal_for_budget` and `mfu`, declared
+//! once (see [`crate::input`]).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Accelerator, Cluster, Precision};
+use crate::error::{Error, Result};
+use crate::input::{Count, Fraction, NonNegative, Numbers, Positive};
+use crate::laws::Law;
+use crate::transformer::{FlopConvention, ModelRef};
+
+/// The accelerators a run uses, how well it uses them and what they cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct ClusterOptions {
+    /// The accelerator (`hardware()` lists them); or give `peak_flops`.
+    pub hardware: Option<String>,
+    /// Peak FLOP/s of one accelerator, instead of `hardware`.
+    pub peak_flops: Option<Positive>,
+    /// The precision the matrix multiplications run in (the peak used).
+    pub precision: Precision,
+    /// Accelerators.
+    pub count: Count,
+    /// Model FLOPs utilisation (0.3-0.5 is typical of large runs).
+    pub mfu: Option<Fraction>,
+    /// Price per accelerator-hour.
+    pub usd_per_hour: Option<NonNegative>,
+    /// Power per accelerator, watts (the datasheet's when absent).
+    pub watts: Option<Positive>,
+}
+
+impl Default for ClusterOptions {
+    fn default() -> Self {
+        ClusterOptions {
+            hardware: None,
+            peak_flops: None,
+            precision: Precision::Bf16,
+            count: Count::new("", 1.0).expect("a count"),
+            mfu: None,
+            usd_per_hour: None,
+            watts: None,
+        }
+    }
+}
+
+/// Peak FLOP/s from `hardware` at `precision`, or `peak_flops`; and the
+/// accelerator's power when it is known.
+pub fn peak_of(
+    hardware: Option<&str>,
+    peak_flops: Option<Positive>,
+    precision: Precision,
+) -> Result<(f64, Option<f64>)> {
+    match (hardware, peak_flops) {
+        (Some(h), None) => {
+            let a = Accelerator::by_name(h)?;
+            Ok((a.peak(precision)?, a.watts))
+        }
+        (None, Some(p)) => Ok((p.get(), None)),
+        (Some(_), Some(_)) => Err(Error::InvalidArgument {
+            arg: "hardware".into(),
+            expected: "given without peak_flops (one or the other)",
+            value: "both".into(),
+        }),
+        (None, None) => Err(Error::InvalidArgument {
+            arg: "hardware".into(),
+            expected: "given (e.g. \"H100\"), or peak_flops",
+            value: "neither".into(),
+        }),
+    }
+}
+
+impl ClusterOptions {
+    /// The cluster.
+    pub fn cluster(&self) -> Result<Cluster> {
+        let (peak, watts) = peak_of(self.hardware.as_deref(), self.peak_flops, self.precision)?;
+        let mfu = self.mfu.ok_or_else(|| Error::InvalidArgument {
+            arg: "mfu".into(),
+            expected: "given: model FLOPs utilisation in (0, 1]; 0.3-0.5 is typical",
+            value: "nothing".into(),
+        })?;
+        Cluster::new(
+            peak,
+            self.count.get(),
+            mfu.get(),
+            self.usd_per_hour.map(NonNegative::get),
+            self.watts.map(Positive::get).or(watts),
+        )
+    }
+}
+
+/// What a training run costs: the work (FLOPs, a budget, N and D, or a
+/// model and tokens) on a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct TrainCostOptions {
+    /// The cluster.
+    #[serde(flatten)]
+    pub cluster: ClusterOptions,
+    /// Training FLOPs.
+    pub flops: Option<Positive>,
+    /// A compute budget, FLOPs (with an optional `law`).
+    #[serde(rename = "C")]
+    pub c: Option<Positive>,
+    /// The law whose compute-optimal run spends `C`.
+    pub law: Option<Law>,
+    /// Parameters (with `D`: 6ND FLOPs).
+    #[serde(rename = "N")]
+    pub n: Option<Positive>,
+    /// Training tokens (with `N`).
+    #[serde(rename = "D")]
+    pub d: Option<Positive>,
+    /// A model (with `tokens`): its training FLOPs per token under `convention`.
+    pub model: Option<ModelRef>,
+    /// Training tokens (with `model`).
+    pub tokens: Option<Positive>,
+    /// How a model's FLOPs per token are counted.
+    pub convention: FlopConvention,
+}
+
+impl TrainCostOptions {
+    /// The training FLOPs the options describe.
+    pub fn flops(&self) -> Result<f64> {
+        if let Some(m) = &self.model {
+            let tokens = self.tokens.ok_or_else(|| Error::InvalidArgument {
+                arg: "tokens".into(),
+                expected: "given with model",
+                value: "nothing".into(),
+            })?;
+            return Ok(m.flops_per_token(self.convention)? * tokens.get());
+        }
+        match (self.flops, self.c, self.n, self.d) {
+            (Some(f), None, None, None) => Ok(f.get()),
+            (None, Some(c), None, None) => match &self.law {
+                Some(law) => Ok(law.optimal(c.get())?.c),
+                None => Ok(c.get()),
+            },
+            (None, None, Some(n), Some(d)) => crate::allocation::compute_flops(n.get(), d.get()),
+            _ => Err(Error::InvalidArgument {
+                arg: "flops".into(),
+                expected: "the work given as flops, as C (with an optional law), as N and D, or as model and tokens",
+                value: "none of these alone".into(),
+            }),
+        }
+    }
+}
+
+/// A compute-optimal run when the budget is money or time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct BudgetOptions {
+    /// The cluster.
+    #[serde(flatten)]
+    pub cluster: ClusterOptions,
+    /// Dollars to spend (needs `usd_per_hour`).
+    pub usd: Option<Positive>,
+    /// Days of wall-clock time.
+    pub days: Option<Positive>,
+}
+
+/// Model FLOPs utilisation of a measured throughput.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MfuOptions {
+    /// Tokens per second of the whole job (a vector gives one MFU each).
+    pub tokens_per_second: Numbers,
+    /// The accelerator (`hardware()` lists them); or give `peak_flops`.
+    #[serde(default)]
+    pub hardware: Option<String>,
+    /// Peak FLOP/s of one accelerator, instead of `hardware`.
+    #[serde(default)]
+    pub peak_flops: Option<Positive>,
+    /// The precision whose peak counts.
+    #[serde(default = "bf16")]
+    pub precision: Precision,
+    /// Accelerators.
+    #[serde(default = "one")]
+    pub count: Count,
+    /// How FLOPs per token are counted.
+    #[serde(default)]
+    pub convention: FlopConvention,
+}
+
+fn bf16() -> Precision {
+    Precision::Bf16
+}
+
+fn one() -> Count {
+    Count::new("", 1.0).expect("a count")
+}

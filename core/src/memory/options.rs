@@ -1,0 +1,180 @@
+//! The options of `training_memory`, declared once: each field's name,
+//! default, what it takes and its doc come from here (docs, REPL
+//! completion, the bad-input tests), and [`report`] turns them into the
+//! memory per GPU and whether it fits.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{training_memory, ActivationShape, ModelSpec, Optimizer, Parallelism, Precisions};
+use super::{Recompute, TrainingMemory};
+use crate::error::Result;
+use crate::hardware::{Accelerator, Precision};
+use crate::input::{Count, ZeroStage};
+use crate::table::{NumFormat, Record};
+
+/// Sequence length assumed for a bare parameter count (activations are
+/// not counted then; it only has to be valid).
+const SEQ_LEN_OF_A_COUNT: f64 = 2048.0;
+
+/// How a training run is laid out and what it keeps, for `training_memory`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrainingOptions {
+    /// GPUs in all.
+    pub gpus: Count,
+    /// ZeRO stage (Rajbhandari et al. 2020): 1 partitions the optimizer
+    /// states over the data-parallel ranks, 2 the gradients too, 3 the
+    /// weights too.
+    pub zero: ZeroStage,
+    /// Tensor-parallel degree (a divisor of the heads).
+    pub tp: Count,
+    /// Pipeline-parallel degree (at most the layers).
+    pub pp: Count,
+    /// Expert-parallel degree: routed experts split this many ways.
+    pub ep: Count,
+    /// Sequence parallelism: norms and dropout split over the
+    /// tensor-parallel GPUs (Korthikanti et al. 2022 §4.2.2).
+    pub sequence_parallel: bool,
+    /// Tokens per sequence; the model's context when absent.
+    pub seq_len: Option<Count>,
+    /// Sequences per micro-batch.
+    pub micro_batch: Count,
+    /// What the backward pass recomputes instead of storing.
+    pub recompute: Recompute,
+    /// Dropout on attention scores and residual branches (Korthikanti's
+    /// counts assume it; Llama-style training has none).
+    pub dropout: bool,
+    /// Precision of the weights.
+    pub precision: Precision,
+    /// Precision of the gradients; the weights' when absent.
+    pub grad_precision: Option<Precision>,
+    /// The optimizer whose state is kept per parameter.
+    pub optimizer: Optimizer,
+    /// An fp32 master copy of the weights; on when absent and the weights
+    /// are narrower than fp32.
+    pub master_weights: Option<bool>,
+    /// An accelerator to check the fit against (`hardware()` lists them).
+    pub hardware: Option<String>,
+}
+
+impl Default for TrainingOptions {
+    fn default() -> Self {
+        let one = Count::new("", 1.0).expect("1 is a count");
+        TrainingOptions {
+            gpus: one,
+            zero: ZeroStage::new("", 0.0).expect("0 is a stage"),
+            tp: one,
+            pp: one,
+            ep: one,
+            sequence_parallel: false,
+            seq_len: None,
+            micro_batch: one,
+            recompute: Recompute::None,
+            dropout: false,
+            precision: Precision::Bf16,
+            grad_precision: None,
+            optimizer: Optimizer::Adam,
+            master_weights: None,
+            hardware: None,
+        }
+    }
+}
+
+/// Whether the memory fits an accelerator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fit {
+    /// The accelerator's name.
+    pub hardware: String,
+    /// Its memory, bytes.
+    pub capacity: f64,
+    /// total <= capacity.
+    pub fits: bool,
+    /// capacity - total (negative when it does not fit).
+    pub headroom: f64,
+}
+
+/// Training memory per GPU, with the fit when an accelerator was named.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingReport {
+    /// Bytes per GPU.
+    #[serde(flatten)]
+    pub memory: TrainingMemory,
+    /// The fit, with `hardware`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<Fit>,
+}
+
+impl Record for TrainingReport {
+    fn format(field: &str) -> NumFormat {
+        TrainingMemory::format(field)
+    }
+}
+
+impl TrainingOptions {
+    /// The parallel layout.
+    pub fn parallelism(&self) -> Parallelism {
+        Parallelism {
+            gpus: self.gpus.get(),
+            zero: self.zero.stage(),
+            tp: self.tp.get(),
+            pp: self.pp.get(),
+            ep: self.ep.get(),
+        }
+    }
+
+    /// The number formats of the model states.
+    pub fn precisions(&self) -> Precisions {
+        Precisions {
+            weights: self.precision,
+            gradients: self.grad_precision.unwrap_or(self.precision),
+            optimizer: self.optimizer,
+            master_weights: self.master_weights.unwrap_or(self.precision.bytes() < 4.0),
+        }
+    }
+
+    /// The activations' shape for `model`.
+    pub fn activations(&self, model: ModelSpec) -> ActivationShape {
+        let context = match model {
+            ModelSpec::Shape(t) => t.seq_len,
+            ModelSpec::Params(_) => SEQ_LEN_OF_A_COUNT,
+        };
+        ActivationShape {
+            seq_len: self.seq_len.map_or(context, Count::get),
+            micro_batch: self.micro_batch.get(),
+            tp: self.tp.get(),
+            sequence_parallel: self.sequence_parallel,
+            recompute: self.recompute,
+            dropout: self.dropout,
+        }
+    }
+
+    /// The accelerator named by `hardware`, if any.
+    pub fn accelerator(&self) -> Result<Option<Accelerator>> {
+        self.hardware
+            .as_deref()
+            .map(Accelerator::by_name)
+            .transpose()
+    }
+}
+
+/// Training memory per GPU for `model` laid out as `o` says, and whether
+/// it fits `o.hardware`.
+pub fn report(model: ModelSpec, o: &TrainingOptions) -> Result<TrainingReport> {
+    let hardware = o.accelerator()?;
+    let memory = training_memory(
+        model,
+        &o.parallelism(),
+        &o.activations(model),
+        &o.precisions(),
+    )?;
+    Ok(TrainingReport {
+        fit: hardware.map(|h| Fit {
+            hardware: h.name.to_string(),
+            capacity: h.memory,
+            fits: memory.total <= h.memory,
+            headroom: h.memory - memory.total,
+        }),
+        memory,
+    })
+}
