@@ -44,7 +44,7 @@ pub mod api {
     #[rhai_fn(return_raw)]
     pub fn find_optimal_allocation(ctx: NativeCallContext, c: Dynamic) -> ScriptResult<Dynamic> {
         let law = Law::chinchilla();
-        record_result(&ctx, "C", &c, work::MATH, |c| Answer::of_law(&law, c))
+        record_result(&ctx, "C", &c, work::MATH, Answer::of_law_fn(&law))
     }
 
     /// The first seed's `find_optimal_allocation`, with its wrong exponent on
@@ -72,7 +72,7 @@ pub mod api {
         c: Dynamic,
         law: Law,
     ) -> ScriptResult<Dynamic> {
-        record_result(&ctx, "C", &c, work::MATH, |c| Answer::of_law(&law, c))
+        record_result(&ctx, "C", &c, work::MATH, Answer::of_law_fn(&law))
     }
 
     /// Compute-optimal allocation under a law or allocation rule named:

@@ -399,6 +399,28 @@ pub fn text(ctx: &NativeCallContext, arg: &str, v: &Dynamic) -> ScriptResult<Str
     }
 }
 
+/// Bytes a new value would take: an error, before anything is allocated,
+/// when they would carry the process past the memory limit.
+pub fn check_bytes(ctx: &NativeCallContext, what: &str, bytes: f64) -> ScriptResult<()> {
+    let limit = crate::state::state(ctx).max_memory;
+    if limit == 0 {
+        return Ok(());
+    }
+    let live = crate::heap::live_bytes().unwrap_or(0) as f64;
+    if !(bytes.is_finite() && live + bytes <= limit as f64) {
+        return Err(fail(
+            ctx,
+            format!(
+                "{what} would need {} of memory, more than the limit of {} allows ({} in use)",
+                scaling_lab_core::units::fmt_bytes(bytes, false),
+                scaling_lab_core::units::fmt_bytes(limit as f64, false),
+                scaling_lab_core::units::fmt_bytes(live, false)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The number of elements a new vector or table may have: an error, before
 /// anything is allocated, when `n` passes the engine's size limit.
 pub fn check_size(ctx: &NativeCallContext, what: &str, n: f64) -> ScriptResult<usize> {

@@ -12,8 +12,9 @@ use serde_json::Value;
 use crate::args::{self, fail, lift, Numeric, ScriptResult};
 use crate::state::{state, KeyOrders};
 use scaling_lab_core::input::Numbers;
-use scaling_lab_core::table::{Cell, Column, Record, Table};
+use scaling_lab_core::table::{record_shape, Cell, Column, Record, Table};
 use scaling_lab_core::vector::Vector;
+use scaling_lab_core::Error;
 
 /// A JSON value as a script value, recording the key order of its objects.
 pub fn from_json(v: Value, orders: &KeyOrders) -> Dynamic {
@@ -62,41 +63,63 @@ pub fn to_script<T: Serialize>(ctx: &NativeCallContext, v: &T) -> ScriptResult<D
 }
 
 /// Apply `f` to a number (giving a map) or to each element of a vector
-/// (giving a Table with one row per element), charging `ns_each`
-/// nanoseconds of work per element as it goes (see [`scaling_lab_core::budget::work`]).
-pub fn record_result<R: Record>(
+/// (giving a Table with one row per element, built column by column in
+/// Rust), charging `ns_each` nanoseconds of work per element as it goes
+/// (see [`scaling_lab_core::budget::work`]). The table's cells and bytes
+/// are checked against the size and memory limits before it is built.
+pub fn record_result<R: Record + Sync>(
     ctx: &NativeCallContext,
     arg: &str,
     x: &Dynamic,
     ns_each: u64,
-    f: impl Fn(FLOAT) -> scaling_lab_core::Result<R>,
+    f: impl Fn(FLOAT) -> scaling_lab_core::Result<R> + Sync,
 ) -> ScriptResult<Dynamic> {
     match Numeric::from_dynamic(ctx, arg, x)? {
         Numeric::Scalar(v) => to_script(ctx, &lift(ctx, f(v))?),
-        Numeric::Vector(v) => {
-            let st = state(ctx);
-            let budget = &st.budget;
-            let rows = v
-                .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    lift(ctx, budget.charge_elements(1, ns_each))?;
-                    f(*x).map_err(|e| fail(ctx, format!("{arg}[{i}]: {e}")))
-                })
-                .collect::<ScriptResult<Vec<R>>>()?;
-            Ok(Dynamic::from(lift(ctx, Table::from_records(&rows))?))
-        }
+        Numeric::Vector(v) => Ok(Dynamic::from(record_table(
+            ctx,
+            v.len(),
+            ns_each,
+            |i| format!("{arg}[{i}]"),
+            |i| f(v[i]),
+        )?)),
     }
+}
+
+/// A table of `n` records `f(i)`, checked against the limits first; an
+/// error names the input it came from (`input(i)`, e.g. `C[3]`).
+pub fn record_table<R: Record + Sync>(
+    ctx: &NativeCallContext,
+    n: usize,
+    ns_each: u64,
+    input: impl Fn(usize) -> String,
+    f: impl Fn(usize) -> scaling_lab_core::Result<R> + Sync,
+) -> ScriptResult<Table> {
+    if n == 0 {
+        return Ok(Table::new());
+    }
+    let first = f(0).map_err(|e| fail(ctx, format!("{}: {e}", input(0))))?;
+    let (cells, bytes) = lift(ctx, record_shape(&first, n))?;
+    args::check_size(ctx, "the result table's cells", cells)?;
+    args::check_bytes(ctx, "the result table", bytes)?;
+    drop(first);
+    let st = state(ctx);
+    Table::build_records(n, Some(&st.budget), ns_each, f).map_err(|e| match (e.index, e.error) {
+        (_, Error::Interrupted) => lift::<()>(ctx, Err(Error::Interrupted)).unwrap_err(),
+        (_, e @ Error::OverBudget { .. }) => lift::<()>(ctx, Err(e)).unwrap_err(),
+        (Some(i), e) => fail(ctx, format!("{}: {e}", input(i))),
+        (None, e) => fail(ctx, e),
+    })
 }
 
 /// [`record_result`] for a [`Numbers`] already read from an options map:
 /// one value gives a map, several a Table.
-pub fn record_results<R: Record>(
+pub fn record_results<R: Record + Sync>(
     ctx: &NativeCallContext,
     arg: &str,
     x: &Numbers,
     ns_each: u64,
-    f: impl Fn(FLOAT) -> scaling_lab_core::Result<R>,
+    f: impl Fn(FLOAT) -> scaling_lab_core::Result<R> + Sync,
 ) -> ScriptResult<Dynamic> {
     record_result(ctx, arg, &numbers_value(x), ns_each, f)
 }
@@ -132,7 +155,7 @@ pub fn column_value(c: &Column) -> Dynamic {
         Column::Num(v) => Dynamic::from(v.clone()),
         Column::Text(v) => v
             .iter()
-            .map(|s| Dynamic::from(s.clone()))
+            .map(|s| Dynamic::from(s.to_string()))
             .collect::<Array>()
             .into(),
     }
@@ -155,7 +178,10 @@ pub fn value_column(
         return Ok(Column::Num(Vector::new(vec![x; n])));
     }
     if let (true, Some(n)) = (v.is_string(), len) {
-        return Ok(Column::Text(vec![v.to_string(); n]));
+        return Ok(Column::Text(scaling_lab_core::table::TextColumn::repeat(
+            &v.to_string(),
+            n,
+        )));
     }
     let Some(arr) = v.read_lock::<Array>() else {
         return Err(fail(
@@ -167,7 +193,7 @@ pub fn value_column(
         ));
     };
     if !arr.is_empty() && arr.iter().all(|x| x.is_string()) {
-        return Ok(Column::Text(arr.iter().map(|x| x.to_string()).collect()));
+        return Ok(Column::text(arr.iter().map(|x| x.to_string())));
     }
     if arr.is_empty() {
         return Ok(Column::Num(Vector::default()));

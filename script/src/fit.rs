@@ -345,20 +345,16 @@ pub mod api {
             (Some(a), _) | (None, Some(a)) => a,
             (None, None) => 1,
         };
-        let samples = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1));
-        lift(
+        let samples = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1)) as u64;
+        let law = &*law;
+        let table = crate::convert::record_table(
             &ctx,
-            crate::state::state(&ctx)
-                .budget
-                .charge_elements(n_len * samples, scaling_lab_core::budget::work::MATH),
+            n_len,
+            scaling_lab_core::budget::work::MATH * samples,
+            |i| format!("[{i}]"),
+            |i| law.predict(get(&nn, i), get(&dd, i)),
         )?;
-        let rows = (0..n_len)
-            .map(|i| {
-                law.predict(get(&nn, i), get(&dd, i))
-                    .map_err(|e| fail(&ctx, format!("[{i}]: {e}")))
-            })
-            .collect::<ScriptResult<Vec<_>>>()?;
-        Ok(Dynamic::from(lift(&ctx, Table::from_records(&rows))?))
+        Ok(Dynamic::from(table))
     }
 
     /// How far a fitted law carries: the runs' losses against their

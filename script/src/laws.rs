@@ -188,27 +188,22 @@ pub mod api {
             args::Numeric::Scalar(x) => vec![x],
             args::Numeric::Vector(v) => v.to_vec(),
         };
-        let mut rows = Vec::new();
-        for (i, c) in budgets.iter().enumerate() {
-            lift(
-                &ctx,
-                crate::state::state(&ctx)
-                    .budget
-                    .charge_elements(12, work::SEARCH),
-            )?;
-            let r = scaling_lab_core::laws::compare::compare_laws(*c).map_err(|e| {
-                fail(
-                    &ctx,
-                    if budgets.len() > 1 {
-                        format!("C[{i}]: {e}")
-                    } else {
-                        e.to_string()
-                    },
-                )
-            })?;
-            rows.extend(r);
-        }
-        lift(&ctx, scaling_lab_core::table::Table::from_records(&rows))
+        let names = scaling_lab_core::laws::compare::compared();
+        let per = names.len();
+        let many = budgets.len() > 1;
+        crate::convert::record_table(
+            &ctx,
+            budgets.len() * per,
+            work::SEARCH,
+            |k| {
+                if many {
+                    format!("C[{}]", k / per)
+                } else {
+                    "C".into()
+                }
+            },
+            |k| scaling_lab_core::laws::compare::Answer::by_name(names[k % per], budgets[k / per]),
+        )
     }
 
     /// Kaplan et al. 2020's compute-efficient frontier (Table 6, §6.1) at
@@ -303,7 +298,7 @@ pub mod api {
             .into_iter()
             .map(|l| Entry {
                 formula: l.formula(),
-                name: l.name,
+                name: l.name.to_string(),
                 citation: l.citation,
             })
             .collect();
@@ -468,7 +463,7 @@ pub mod api {
     #[rhai_fn(name = "optimal", return_raw)]
     pub fn law_optimal(ctx: NativeCallContext, law: &mut Law, c: Dynamic) -> ScriptResult<Dynamic> {
         let law = law.clone();
-        record_result(&ctx, "C", &c, work::MATH, |c| law.optimal(c))
+        record_result(&ctx, "C", &c, work::MATH, law.optimizer())
     }
 
     /// The budget at which N parameters is compute-optimal under a law: `#{C, N, D, loss}`.
@@ -505,7 +500,7 @@ pub mod api {
     /// The law's catalog name.
     #[rhai_fn(get = "name", pure)]
     pub fn get_name(law: &mut Law) -> String {
-        law.name.clone()
+        law.name.to_string()
     }
 
     /// Where the law's coefficients come from.

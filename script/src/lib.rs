@@ -313,6 +313,7 @@ pub fn build_with(config: &EngineConfig, printer: Printer) -> (Engine, Arc<State
             .output
             .clone()
             .unwrap_or_else(|| state::OutputSink::terminal(printer.clone())),
+        max_memory: l.max_memory,
     });
     let debug = printer.clone();
     engine.on_print(move |s| printer.line(s));

@@ -9,6 +9,7 @@ use crate::options;
 use scaling_lab_core::plot::options::{
     AnnotationOptions, BandOptions, ChartOptions, RefLineOptions, SeriesOptions,
 };
+use scaling_lab_core::plot::render::ImageFormat;
 use scaling_lab_core::plot::{Chart, Contours, Figure, Mark, Orientation, Series};
 
 /// Write a figure to `path` (PNG or SVG by extension) inside the output folder.
@@ -18,15 +19,8 @@ pub(crate) fn save_figure(
     path: &str,
 ) -> ScriptResult<String> {
     let st = crate::state::state(ctx);
-    let target = lift(ctx, st.files.writable(path, &["png", "svg"]))?;
-    let is_png = target
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    let bytes = if is_png {
-        lift(ctx, scaling_lab_core::plot::render::to_png(fig))?
-    } else {
-        lift(ctx, scaling_lab_core::plot::render::to_svg(fig))?.into_bytes()
-    };
+    let target = lift(ctx, st.files.writable(path, &ImageFormat::EXTENSIONS))?;
+    let bytes = lift(ctx, fig.encode(lift(ctx, ImageFormat::of(&target))?))?;
     lift(ctx, scaling_lab_core::atomic::write_atomic(&target, &bytes))?;
     Ok(target.display().to_string())
 }

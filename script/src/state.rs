@@ -26,6 +26,9 @@ pub struct State {
     pub orders: Arc<KeyOrders>,
     /// Where `eprint`, `display` and `clear_output` go.
     pub output: OutputSink,
+    /// Bytes the process may hold (0 = no limit), checked before large
+    /// results are allocated.
+    pub max_memory: usize,
 }
 
 /// What a script asks of whatever shows its output, besides `print`.
@@ -104,6 +107,7 @@ pub fn state(ctx: &NativeCallContext) -> Arc<State> {
                         progress: None,
                         orders: Arc::default(),
                         output: OutputSink::terminal(crate::Printer::new(|_| {})),
+                        max_memory: 0,
                     })
                 })
                 .clone()

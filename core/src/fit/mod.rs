@@ -213,7 +213,7 @@ impl Fit {
     /// The fit as a [`Law`] that carries its report.
     pub fn into_law(self) -> Law {
         Law {
-            name: "fitted".into(),
+            name: std::borrow::Cow::Borrowed("fitted"),
             citation: format!(
                 "fitted to {} runs: Huber on log residuals, L-BFGS from {} starts (Hoffmann et al. 2022 Approach 3)",
                 self.report.runs, self.report.starts

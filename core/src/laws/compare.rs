@@ -14,7 +14,7 @@ use crate::table::{NumFormat, Record};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {
     /// Law or rule name.
-    pub law: String,
+    pub law: std::borrow::Cow<'static, str>,
     /// Budget, FLOPs.
     #[serde(rename = "C")]
     pub c: f64,
@@ -46,7 +46,7 @@ impl Record for Answer {
 
 /// Where a law's loss comes from, as the table says it.
 fn own(law: &Law) -> &'static str {
-    match law.name.as_str() {
+    match &*law.name {
         "kaplan_joint" => "own (WebText2 nats)",
         _ => "own",
     }
@@ -55,21 +55,30 @@ fn own(law: &Law) -> &'static str {
 impl Answer {
     /// A law's own optimum at `c`.
     pub fn of_law(law: &Law, c: f64) -> Result<Answer> {
-        let a = law.optimal(c)?;
-        Ok(Answer {
-            law: law.name.clone(),
-            c: a.c,
-            n: a.n,
-            d: a.d,
-            tokens_per_param: a.d / a.n,
-            loss: a.loss,
-            loss_from: own(law),
-        })
+        Answer::of_law_fn(law)(c)
+    }
+
+    /// [`Answer::of_law`] for many budgets ([`Law::optimizer`]).
+    pub fn of_law_fn(law: &Law) -> impl Fn(f64) -> Result<Answer> + Sync + '_ {
+        let optimal = law.optimizer();
+        let loss_from = own(law);
+        move |c| {
+            let a = optimal(c)?;
+            Ok(Answer {
+                law: law.name.clone(),
+                c: a.c,
+                n: a.n,
+                d: a.d,
+                tokens_per_param: a.d / a.n,
+                loss: a.loss,
+                loss_from,
+            })
+        }
     }
 
     /// An allocation from a source without a loss formula, with
     /// Chinchilla's eq. 10 loss as the yardstick.
-    fn borrowed(name: &str, c: f64, n: f64, d: f64) -> Result<Answer> {
+    fn borrowed(name: &'static str, c: f64, n: f64, d: f64) -> Result<Answer> {
         Ok(Answer {
             law: name.into(),
             c,
@@ -112,15 +121,19 @@ impl Answer {
 /// loss at their N and D, so that one column compares them all; rows with
 /// the frontier's N take D = C / (6N), so that every row spends C.
 pub fn compare_laws(c: f64) -> Result<Vec<Answer>> {
-    let mut rows = Vec::new();
-    for law in Law::catalog() {
-        rows.push(Answer::of_law(&law, c)?);
-    }
-    rows.push(Answer::by_name("kaplan_frontier", c)?);
-    for rule in RULES {
-        rows.push(Answer::by_name(rule.name, c)?);
-    }
-    Ok(rows)
+    compared()
+        .into_iter()
+        .map(|name| Answer::by_name(name, c))
+        .collect()
+}
+
+/// The names `compare_laws` answers for, in its order: every loss law,
+/// Kaplan's fitted frontier, then every allocation rule.
+pub fn compared() -> Vec<&'static str> {
+    let mut names = Law::names();
+    names.push("kaplan_frontier");
+    names.extend(RULES.iter().map(|r| r.name));
+    names
 }
 
 #[cfg(test)]
@@ -130,7 +143,7 @@ mod tests {
     #[test]
     fn one_row_per_law_and_rule() {
         let rows = compare_laws(1e24).unwrap();
-        let names: Vec<&str> = rows.iter().map(|r| r.law.as_str()).collect();
+        let names: Vec<&str> = rows.iter().map(|r| &*r.law).collect();
         assert_eq!(
             names,
             [
@@ -149,7 +162,7 @@ mod tests {
             ]
         );
         // The figures: chinchilla 41.3B on 4.04T, epoch2024 95.9B on 1.74T.
-        let get = |n: &str| rows.iter().find(|r| r.law == n).unwrap();
+        let get = |n: &str| rows.iter().find(|r| &*r.law == n).unwrap();
         assert_eq!(format!("{:.1}", get("chinchilla").n / 1e9), "41.3");
         assert_eq!(format!("{:.2}", get("chinchilla").d / 1e12), "4.04");
         assert_eq!(format!("{:.1}", get("epoch2024").n / 1e9), "95.9");

@@ -42,8 +42,9 @@ pub enum Form {
 /// A named scaling law with the source of its coefficients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Law {
-    /// Catalog name (`"chinchilla"`) or `"custom"`.
-    pub name: String,
+    /// Catalog name (`"chinchilla"`), `"custom"` or `"fitted"`: borrowed,
+    /// so a table of this law's answers copies no string per row.
+    pub name: std::borrow::Cow<'static, str>,
     /// Paper, table or equation the coefficients come from.
     pub citation: String,
     /// Form and coefficients.
@@ -111,7 +112,7 @@ impl Law {
             .iter()
             .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
             .map(|(n, c, f)| Law {
-                name: n.to_string(),
+                name: std::borrow::Cow::Borrowed(*n),
                 citation: c.to_string(),
                 form: *f,
                 fit: None,
@@ -142,7 +143,7 @@ impl Law {
     /// A user-defined parametric law.
     pub fn custom(p: Parametric) -> Law {
         Law {
-            name: "custom".into(),
+            name: std::borrow::Cow::Borrowed("custom"),
             citation: "user-defined coefficients".into(),
             form: Form::Parametric(p),
             fit: None,
@@ -177,7 +178,7 @@ impl Law {
     /// [`Law::parametric`], or an error naming the law.
     pub fn require_parametric(&self) -> Result<&Parametric> {
         self.parametric().ok_or_else(|| Error::WrongForm {
-            law: self.name.clone(),
+            law: self.name.to_string(),
             lacks: "is not of the parametric form E + A/N^alpha + B/D^beta",
         })
     }
@@ -185,7 +186,7 @@ impl Law {
     /// [`Law::data_constrained`], or an error naming the law.
     pub fn require_data_constrained(&self) -> Result<&DataConstrained> {
         self.data_constrained().ok_or_else(|| Error::WrongForm {
-            law: self.name.clone(),
+            law: self.name.to_string(),
             lacks: "has no term for repeated data; use law(\"data_constrained\")",
         })
     }
@@ -204,6 +205,14 @@ impl Law {
             Form::Parametric(p) => p.optimal(c),
             Form::Kaplan(k) => k.optimal(c),
             Form::DataConstrained(dc) => dc.optimal(c),
+        }
+    }
+
+    /// [`Law::optimal`] for many budgets: what can be worked out once is.
+    pub fn optimizer(&self) -> Box<dyn Fn(f64) -> Result<Allocation> + Sync + '_> {
+        match &self.form {
+            Form::Parametric(p) => Box::new(p.optimizer()),
+            _ => Box::new(|c| self.optimal(c)),
         }
     }
 

@@ -29,7 +29,7 @@ pub fn fine_grained(granularity: f64) -> Result<Law> {
     let g_ = check::positive_at_most("G", granularity, 1e4)?;
     let [a, alpha, b, beta, g, gamma, c] = TABLE1;
     Ok(Law {
-        name: NAME.into(),
+        name: std::borrow::Cow::Borrowed(NAME),
         citation: format!(
             "Krajewski et al. 2024, Scaling Laws for Fine-Grained Mixture of Experts, eq. 5, Table 1 (a 18.1, alpha 0.115, b 30.8, beta 0.147, g 2.1, gamma 0.58, c 0.47), at granularity G = {g_}"
         ),

@@ -85,18 +85,28 @@ impl Parametric {
     /// b = alpha/(alpha+beta). Evaluated in logs so that C = 1e30 and beyond
     /// stay finite.
     pub fn optimal(&self, c: f64) -> Result<Allocation> {
-        let c = check::positive("C", c)?;
-        let ln_c6 = (c / 6.0).ln();
+        self.optimizer()(c)
+    }
+
+    /// [`Parametric::optimal`] with G and the exponents worked out once,
+    /// for many budgets (a table of a million allocations); the same
+    /// numbers to the last bit.
+    pub fn optimizer(&self) -> impl Fn(f64) -> Result<Allocation> + Sync + '_ {
         let ln_g = self.g().ln();
-        let n = (ln_g + self.n_exponent() * ln_c6).exp();
-        let d = (-ln_g + self.d_exponent() * ln_c6).exp();
-        Allocation {
-            c,
-            n,
-            d,
-            loss: self.loss_unchecked(n, d),
+        let (a, b) = (self.n_exponent(), self.d_exponent());
+        move |c: f64| {
+            let c = check::positive("C", c)?;
+            let ln_c6 = (c / 6.0).ln();
+            let n = (ln_g + a * ln_c6).exp();
+            let d = (-ln_g + b * ln_c6).exp();
+            Allocation {
+                c,
+                n,
+                d,
+                loss: self.loss_unchecked(n, d),
+            }
+            .usable("C", c)
         }
-        .usable("C", c)
     }
 
     /// The first seed's allocation, which raises the coefficient to

@@ -107,7 +107,7 @@ fn parse_column(name: &str, cells: Vec<String>) -> Result<Column> {
         reason: format!("row {}, column '{}' {reason}", r + 2, quoted(name)),
     };
     if numbers == 0 {
-        return Ok(Column::Text(cells));
+        return Ok(Column::text(cells));
     }
     if numbers * 2 >= cells.len() {
         let mut v = Vec::with_capacity(cells.len());

@@ -6,9 +6,11 @@ mod csv_io;
 mod finite;
 mod records;
 pub mod render;
+mod text;
 
 pub use finite::first_non_finite;
-pub use records::Record;
+pub use records::{record_shape, Record, RowFailure};
+pub use text::{Text, TextColumn};
 
 use serde::Serialize;
 
@@ -21,8 +23,15 @@ use crate::vector::{Mask, Vector};
 pub enum Column {
     /// Numbers, shared with the vectors scripts read out of the table.
     Num(Vector),
-    /// Text.
-    Text(Vec<String>),
+    /// Text, each distinct value stored once ([`TextColumn`]).
+    Text(TextColumn),
+}
+
+impl Column {
+    /// A text column from strings.
+    pub fn text<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> Column {
+        Column::Text(cells.into_iter().collect())
+    }
 }
 
 impl Column {
@@ -42,7 +51,7 @@ impl Column {
     fn take(&self, rows: &[usize]) -> Column {
         match self {
             Column::Num(v) => Column::Num(rows.iter().map(|&i| v[i]).collect()),
-            Column::Text(v) => Column::Text(rows.iter().map(|&i| v[i].clone()).collect()),
+            Column::Text(v) => Column::Text(v.take(rows)),
         }
     }
 
@@ -255,7 +264,7 @@ impl Table {
             .map(|(n, c)| {
                 let cell = match c {
                     Column::Num(v) => Cell::Num(v[r]),
-                    Column::Text(v) => Cell::Text(v[r].clone()),
+                    Column::Text(v) => Cell::Text(v[r].to_string()),
                 };
                 (n.clone(), cell)
             })
@@ -385,9 +394,7 @@ impl Table {
                     (Column::Num(a), Column::Num(b)) => {
                         Column::Num(a.iter().chain(b.iter()).copied().collect())
                     }
-                    (Column::Text(a), Column::Text(b)) => {
-                        Column::Text(a.iter().chain(b).cloned().collect())
-                    }
+                    (Column::Text(a), Column::Text(b)) => Column::Text(a.concat(b)),
                     (a, b) => {
                         return Err(Error::InvalidArgument {
                             arg: format!("tables[{k}] column '{name}'"),
@@ -445,14 +452,14 @@ impl Table {
                         })
                         .collect::<Result<_>>()?,
                 ),
-                Cell::Text(_) => Column::Text(
+                Cell::Text(_) => Column::text(
                     rows.iter()
                         .enumerate()
                         .map(|(r, row)| match row.get(k) {
-                            Some((n, Cell::Text(x))) if n == name => Ok(x.clone()),
+                            Some((n, Cell::Text(x))) if n == name => Ok(x.as_str()),
                             _ => Err(row_shape_error(r, name)),
                         })
-                        .collect::<Result<_>>()?,
+                        .collect::<Result<Vec<_>>>()?,
                 ),
             };
             t.set_column(name.clone(), col)?;

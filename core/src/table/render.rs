@@ -213,7 +213,7 @@ pub fn to_json(t: &Table) -> Value {
             for (name, col) in t.names().iter().zip(t.columns()) {
                 let v = match col {
                     Column::Num(v) => number_json(v[r]),
-                    Column::Text(v) => Value::String(v[r].clone()),
+                    Column::Text(v) => Value::String(v[r].to_string()),
                 };
                 m.insert(name.clone(), v);
             }
@@ -257,7 +257,7 @@ pub fn to_csv(t: &Table) -> Result<String> {
             .iter()
             .map(|c| match c {
                 Column::Num(v) => csv_number(v[r]),
-                Column::Text(v) => v[r].clone(),
+                Column::Text(v) => v[r].to_string(),
             })
             .collect();
         w.write_record(&row).map_err(io)?;
@@ -291,10 +291,7 @@ mod tests {
 
     fn sample() -> Table {
         Table::from_columns([
-            (
-                "model",
-                Column::Text(vec!["GPT-3".into(), "Chinchilla".into()]),
-            ),
+            ("model", Column::text(["GPT-3", "Chinchilla"])),
             ("N", Column::from(vec![175e9, 70e9])),
             ("loss", Column::from(vec![2.00237, 1.93665])),
         ])

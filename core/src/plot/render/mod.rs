@@ -40,26 +40,51 @@ impl Figure {
         to_svg(self)
     }
 
+    /// The figure's bytes in `format`.
+    pub fn encode(&self, format: ImageFormat) -> Result<Vec<u8>> {
+        match format {
+            ImageFormat::Png => self.to_png(),
+            ImageFormat::Svg => self.to_svg().map(String::into_bytes),
+        }
+    }
+
     /// Write the figure to `path` as PNG or SVG (by extension), atomically.
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
         let path = path.as_ref();
-        let bytes = match path
+        let bytes = self.encode(ImageFormat::of(path)?)?;
+        crate::atomic::write_atomic(path, &bytes)
+    }
+}
+
+/// The image formats a figure is written in, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// A raster image (`figsize * dpi` pixels).
+    Png,
+    /// A vector document.
+    Svg,
+}
+
+impl ImageFormat {
+    /// The extensions, as file names end.
+    pub const EXTENSIONS: [&'static str; 2] = ["png", "svg"];
+
+    /// The format a file name asks for (case-insensitive extension).
+    pub fn of(path: &std::path::Path) -> Result<ImageFormat> {
+        match path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref()
         {
-            Some("png") => self.to_png()?,
-            Some("svg") => self.to_svg()?.into_bytes(),
-            _ => {
-                return Err(Error::InvalidArgument {
-                    arg: "path".into(),
-                    expected: "a file name ending in .png or .svg",
-                    value: path.display().to_string(),
-                })
-            }
-        };
-        crate::atomic::write_atomic(path, &bytes)
+            Some("png") => Ok(ImageFormat::Png),
+            Some("svg") => Ok(ImageFormat::Svg),
+            _ => Err(Error::InvalidArgument {
+                arg: "path".into(),
+                expected: "a file name ending in .png or .svg",
+                value: path.display().to_string(),
+            }),
+        }
     }
 }
 
