@@ -26,8 +26,14 @@ if ! cargo install --list | grep -q "^evcxr_jupyter v$EVCXR_VERSION:"; then
     cargo install --locked --quiet evcxr_jupyter --version "$EVCXR_VERSION"
 fi
 evcxr_jupyter --install > /dev/null
+# evcxr caches compiled crates between notebooks (and runs): the Rust
+# notebooks share the workspace's dependencies, so only the first compiles
+# them. Its config folder is the test's own, so a user's is left alone.
+export EVCXR_CONFIG_DIR="$PWD/build/evcxr-config"
+mkdir -p "$EVCXR_CONFIG_DIR"
+echo ":cache 2000" > "$EVCXR_CONFIG_DIR/init.evcxr"
 
-cargo build --quiet --locked   # the checker evaluates key numbers with this binary
+cargo build --quiet --locked -p scaling-lab
 # The native Rhai kernel, registered inside the venv so only this Jupyter sees it.
 target/debug/scaling-lab kernel install --prefix "$VENV" > /dev/null
 
@@ -51,4 +57,4 @@ JUPYTER_PATH="$PWD/$VENV/share/jupyter" timeout 600 "$VENV/bin/python" -m unitte
 
 dirs=("$out")
 [ "${1:-}" = "--update" ] && dirs=()
-"$VENV/bin/python" tests/check_notebooks.py target/debug/scaling-lab notebooks "${dirs[@]}"
+"$VENV/bin/python" tests/check_notebooks.py notebooks "${dirs[@]}"

@@ -81,19 +81,24 @@ pub struct Shape {
 
 impl SweepOptions {
     fn validate(&self) -> Result<()> {
-        check::positive("d_model", self.d_model)?;
-        if !(self.growth.is_finite() && self.growth > 1.0) {
-            return Err(Error::invalid(
-                "growth",
-                "a finite number above 1",
-                self.growth,
-            ));
+        // Bounds past which a sweep is a typo and its rows overflow: widths
+        // as Transformer checks them, ratios of at least one (a layer, an
+        // attention width or a head per that many channels).
+        check::positive_at_most("d_model", self.d_model, 1e7)?;
+        if !(self.growth.is_finite() && self.growth > 1.0 && self.growth <= 10.0) {
+            return Err(Error::invalid("growth", "a number above 1, at most 10", self.growth));
         }
-        check::positive("layer_ratio", self.layer_ratio)?;
-        check::positive("attn_ratio", self.attn_ratio)?;
-        check::positive("ff_mult", self.ff_mult)?;
-        check::positive("head_ratio", self.head_ratio)?;
-        check::positive("max_params", self.max_params)?;
+        for (arg, v) in [
+            ("layer_ratio", self.layer_ratio),
+            ("attn_ratio", self.attn_ratio),
+            ("head_ratio", self.head_ratio),
+        ] {
+            if !(v.is_finite() && (1.0..=1e7).contains(&v)) {
+                return Err(Error::invalid(arg, "a ratio from 1 to 1e7", v));
+            }
+        }
+        check::positive_at_most("ff_mult", self.ff_mult, 1e3)?;
+        check::positive_at_most("max_params", self.max_params, 1e18)?;
         Ok(())
     }
 

@@ -174,6 +174,14 @@ pub fn message_in(err: &EvalAltResult, variables: &[String], script_fns: &[Strin
                 "indexing: a bit of an integer is set with true or false, got {}",
                 user_type(actual)
             ),
+            "string" => format!(
+                "indexing: a map is indexed by a string (its key), got {}",
+                user_type(actual)
+            ),
+            "char" => format!(
+                "indexing: a character of a string is set to a character, got {}",
+                user_type(actual)
+            ),
             e => format!("expected {e}, got {}", user_type(actual)),
         },
         EvalAltResult::ErrorIndexingType(what, _) => match what.split_once(" [") {

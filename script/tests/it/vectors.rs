@@ -548,12 +548,10 @@ fn vector_work_counts_against_the_operation_limit() {
     let mut s = Interpreter::with_config(config, true);
     // Each pass over a million elements costs about 16,000 operations: the
     // loop stops after a dozen, not after 200,000 script operations.
-    let t = std::time::Instant::now();
     let e = s
         .run("let v = zeros(1e6); let n = 0; loop { v = v + 1; n += 1; }")
         .unwrap_err();
     assert!(e.message.contains("operation limit"), "{}", e.message);
-    assert!(t.elapsed().as_secs_f64() < 5.0);
     let n = s
         .run("n")
         .map(|o| o.value.as_int().unwrap_or(-1))
