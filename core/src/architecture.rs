@@ -86,7 +86,11 @@ impl SweepOptions {
         // attention width or a head per that many channels).
         check::positive_at_most("d_model", self.d_model, 1e7)?;
         if !(self.growth.is_finite() && self.growth > 1.0 && self.growth <= 10.0) {
-            return Err(Error::invalid("growth", "a number above 1, at most 10", self.growth));
+            return Err(Error::invalid(
+                "growth",
+                "a number above 1, at most 10",
+                self.growth,
+            ));
         }
         for (arg, v) in [
             ("layer_ratio", self.layer_ratio),

@@ -17,8 +17,7 @@ use scaling_lab_script::{EngineConfig, Interpreter, Limits};
 
 /// Bad values for positional arguments and option fields.
 const BAD: [&str; 13] = [
-    "0", "-1", "1e-300", "1e308", "INF", "NAN", "[]", "[NAN]", "\"x\"", "()", "1e12", "0.5",
-    "#{}",
+    "0", "-1", "1e-300", "1e308", "INF", "NAN", "[]", "[NAN]", "\"x\"", "()", "1e12", "0.5", "#{}",
 ];
 
 /// One registered function or overload.
@@ -175,9 +174,18 @@ fn baseline_options(function: &str, position: usize) -> BTreeMap<&'static str, &
         ],
         ("inference_optimal", _) => &[("loss", "2.5"), ("inference_tokens", "1e12")],
         ("kaplan_loss_steps", _) => &[("steps", "1e4"), ("batch", "1e6")],
-        ("law", 0) => &[("E", "1.69"), ("A", "406.4"), ("B", "410.7"), ("alpha", "0.34"), ("beta", "0.28")],
+        ("law", 0) => &[
+            ("E", "1.69"),
+            ("A", "406.4"),
+            ("B", "410.7"),
+            ("alpha", "0.34"),
+            ("beta", "0.28"),
+        ],
         ("transformer", 0) => &[("d_model", "512"), ("n_layer", "4"), ("n_heads", "8")],
-        ("fit_law" | "plot_fit", _) => &[("grid", "#{a: [5.0], b: [5.0], e: [0.5], alpha: [0.5], beta: [0.5]}")],
+        ("fit_law" | "plot_fit", _) => &[(
+            "grid",
+            "#{a: [5.0], b: [5.0], e: [0.5], alpha: [0.5], beta: [0.5]}",
+        )],
         _ => &[],
     };
     pairs.iter().copied().collect()
@@ -256,7 +264,15 @@ const CONTAINERS: &[&str] = &["+=", "push", "+", "append", "insert", "map", "ind
 /// Functions whose output is the input itself, for any input: they have
 /// no baseline that could fail and no domain to break (printing, type
 /// tests, the identity of a list).
-const ANY_INPUT: &[&str] = &["print", "debug", "to_string", "to_debug", "display", "eprint", "type_of"];
+const ANY_INPUT: &[&str] = &[
+    "print",
+    "debug",
+    "to_string",
+    "to_debug",
+    "display",
+    "eprint",
+    "type_of",
+];
 
 /// The values calls use, made once; each call works on copies of them
 /// (`let T = T0;`), so a call that changes its receiver leaves the next
@@ -314,13 +330,27 @@ fn names_function(msg: &str, name: &str) -> bool {
 }
 
 fn is_vague(msg: &str) -> bool {
-    ["index$", "get$", "set$", "scaling_lab_core::", "rhai::", "Dynamic"]
-        .iter()
-        .any(|w| msg.contains(w))
+    [
+        "index$",
+        "get$",
+        "set$",
+        "scaling_lab_core::",
+        "rhai::",
+        "Dynamic",
+    ]
+    .iter()
+    .any(|w| msg.contains(w))
 }
 
 /// Run one mutated call and count how it ended.
-fn judge(s: &mut Interpreter, dir: &std::path::Path, sig: &Signature, code: &str, bad: &str, c: &mut Counts) {
+fn judge(
+    s: &mut Interpreter,
+    dir: &std::path::Path,
+    sig: &Signature,
+    code: &str,
+    bad: &str,
+    c: &mut Counts,
+) {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.run(&fresh(code))));
     match r {
         Err(_) => {
@@ -373,9 +403,7 @@ fn every_function_and_option_survives_every_bad_value() {
             .iter()
             .enumerate()
             .map(|(i, (p, t))| match options_of(&sig.name, i) {
-                _ if sig.name.starts_with("index$") && i == 1 => {
-                    index_arg(&sig.params[0].1, t)
-                }
+                _ if sig.name.starts_with("index$") && i == 1 => index_arg(&sig.params[0].1, t),
                 Some(_) if matches!(t.trim(), "Map" | "rhai::Map") => {
                     let m: BTreeMap<&str, String> = baseline_options(&sig.name, i)
                         .into_iter()
@@ -394,8 +422,12 @@ fn every_function_and_option_survives_every_bad_value() {
         counts.baselines += 1;
         match s.run(&fresh(&code)) {
             Ok(out) if !non_finite(&out.value) => {}
-            Ok(_) => counts.failed_baselines.push(format!("{code}: a NaN or infinity")),
-            Err(e) => counts.failed_baselines.push(format!("{code}: {}", e.message)),
+            Ok(_) => counts
+                .failed_baselines
+                .push(format!("{code}: a NaN or infinity")),
+            Err(e) => counts
+                .failed_baselines
+                .push(format!("{code}: {}", e.message)),
         }
         // Each positional argument, each bad value.
         for i in 0..sig.params.len() {
@@ -449,7 +481,11 @@ fn every_function_and_option_survives_every_bad_value() {
         "baselines that fail (every mutation of them would test nothing):\n  {}",
         show(&counts.failed_baselines)
     );
-    assert!(counts.panics.is_empty(), "panics:\n  {}", show(&counts.panics));
+    assert!(
+        counts.panics.is_empty(),
+        "panics:\n  {}",
+        show(&counts.panics)
+    );
     assert!(
         counts.vague_errors.is_empty(),
         "vague errors:\n  {}",
@@ -461,5 +497,9 @@ fn every_function_and_option_survives_every_bad_value() {
         show(&counts.silent_non_finite)
     );
     assert!(counts.baselines > 400, "{} baselines", counts.baselines);
-    assert!(counts.option_calls > 2500, "{} option calls", counts.option_calls);
+    assert!(
+        counts.option_calls > 2500,
+        "{} option calls",
+        counts.option_calls
+    );
 }

@@ -157,3 +157,41 @@ fn every_options_map_has_its_struct() {
         );
     }
 }
+
+/// The README's layout names only paths that exist, and every top-level
+/// module and folder of each crate's `src/` appears in it (or under a
+/// folder it names).
+#[test]
+fn readme_layout_matches_the_tree() {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme
+        .split("## Layout")
+        .nth(1)
+        .and_then(|s| s.split("```\n").nth(1))
+        .expect("a Layout section with a code block");
+    let listed: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(listed.len() > 30, "{} paths listed", listed.len());
+    for p in &listed {
+        assert!(
+            root.join(p).exists(),
+            "README's layout lists {p}, which does not exist"
+        );
+    }
+    for krate in ["core", "script", "cli"] {
+        for e in std::fs::read_dir(root.join(krate).join("src")).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            if name == "main.rs" {
+                continue;
+            }
+            let path = format!("{krate}/src/{name}");
+            let shown = listed.iter().any(|l| {
+                l.trim_end_matches('/') == path || (name == "lib.rs" && *l == format!("{krate}/"))
+            });
+            assert!(shown, "{path} is not in the README's layout");
+        }
+    }
+}

@@ -51,7 +51,11 @@ fn random_programs_never_panic_or_hang() {
             Ok(Err(e)) if e.message.contains("operation limit") => limit += 1,
             Ok(Err(_)) if !parses => parse += 1,
             Ok(Err(e)) => {
-                if e.message.is_empty() || ["scaling_lab", "rhai::", "Dynamic"].iter().any(|w| e.message.contains(w)) {
+                if e.message.is_empty()
+                    || ["scaling_lab", "rhai::", "Dynamic"]
+                        .iter()
+                        .any(|w| e.message.contains(w))
+                {
                     vague.push(format!("{code}: {}", e.message));
                 }
                 runtime += 1;
