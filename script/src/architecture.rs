@@ -75,11 +75,8 @@ pub mod api {
         Ok(architecture::sweep_table(&rows))
     }
 
-    /// A well-known model's published shape as a `Model`: `"gpt2"`,
-    /// `"gpt2-medium"`, `"gpt2-large"`, `"gpt2-xl"`, `"gpt3-175b"`,
-    /// `"gopher-280b"`, `"chinchilla-70b"`, `"llama2-7b"`, `"llama2-70b"`,
-    /// `"llama3-8b"`, `"llama3-70b"`, `"llama3-405b"` (Llama 3.1),
-    /// `"mistral-7b"`, `"mixtral-8x7b"`, `"deepseek-v3"`. Its properties:
+    /// A well-known model's published shape as a `Model` (`"llama3-405b"`
+    /// is Llama 3.1's). Its properties:
     /// `total`, `active` (per token, MoE), `non_embedding`,
     /// `active_non_embedding`, `embedding`, `attention`, `ffn`, `norms`,
     /// the shape (`d_model`, `n_layer`, `n_heads`, `n_kv_heads`,

@@ -79,10 +79,8 @@ pub mod api {
     /// An accelerator's datasheet numbers: `#{name, memory (bytes),
     /// bandwidth (bytes/s), interconnect (bytes/s per device,
     /// bidirectional), bf16, fp8, int8, fp4, tf32 (dense FLOP/s), watts,
-    /// source}`; figures a vendor does not publish are absent. Names: A100
-    /// (SXM 80GB), H100 (= "H100 SXM"), "H100 PCIe", "H100 NVL", H200, B200,
-    /// MI300X, MI325X, "TPU v4", "TPU v5e", "TPU v5p", "TPU v6e". Prices are
-    /// yours to give (`usd_per_hour`).
+    /// source}`; figures a vendor does not publish are absent. "H100" is the
+    /// SXM board. Prices are yours to give (`usd_per_hour`).
     ///
     /// ```rhai
     /// hardware("H100").memory   // 8.0e10 bytes (the SXM board)

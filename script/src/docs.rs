@@ -26,6 +26,49 @@ pub struct FnDoc {
     pub section: &'static str,
     /// The options of its options map, from the struct it reads.
     pub options: Vec<Field>,
+    /// The names a string argument takes, from the catalog it looks in.
+    pub names: Option<(&'static str, Vec<String>)>,
+}
+
+/// The catalog a function's string argument names an entry of: the
+/// accelerators, the model presets, the laws, the laws and rules.
+fn catalog_names(function: &str, params: &[(String, String)]) -> Option<(&'static str, Vec<String>)> {
+    let takes_name = params
+        .iter()
+        .any(|(n, t)| matches!(n.as_str(), "name" | "law" | "rule") && clean_type(t).as_deref() == Some("string"));
+    if !takes_name {
+        return None;
+    }
+    let quoted = |s: &str| format!("`\"{s}\"`");
+    match function {
+        "hardware" => Some((
+            "Accelerators",
+            scaling_lab_core::hardware::CATALOG
+                .iter()
+                .map(|a| {
+                    let aliases: Vec<String> = a.aliases.iter().map(|x| quoted(x)).collect();
+                    if aliases.is_empty() {
+                        quoted(a.name)
+                    } else {
+                        format!("{} (or {})", quoted(a.name), aliases.join(", "))
+                    }
+                })
+                .collect(),
+        )),
+        "transformer" => Some((
+            "Presets",
+            scaling_lab_core::transformer::PRESETS.iter().map(|p| quoted(p)).collect(),
+        )),
+        "law" => Some((
+            "Laws",
+            scaling_lab_core::laws::Law::names().into_iter().map(quoted).collect(),
+        )),
+        "find_optimal_allocation" => Some((
+            "Laws and rules",
+            scaling_lab_core::laws::compare::compared().into_iter().map(quoted).collect(),
+        )),
+        _ => None,
+    }
 }
 
 impl FnDoc {
@@ -68,9 +111,14 @@ impl FnDoc {
         format!("`{}`", self.call)
     }
 
-    /// The doc comment, then the table of options (Markdown).
+    /// The doc comment, the names its catalog holds, then the table of
+    /// options (Markdown).
     pub fn full_doc(&self) -> String {
-        let doc = self.doc.trim();
+        let mut doc = self.doc.trim().to_string();
+        if let Some((what, names)) = &self.names {
+            doc = format!("{doc}\n\n{what}: {}.", names.join(", "));
+        }
+        let doc = doc.as_str();
         if self.options.is_empty() {
             return doc.to_string();
         }
@@ -249,6 +297,7 @@ fn entry(f: &Value, section: &'static str) -> Option<FnDoc> {
         .map(|o| (o.fields)())
         .unwrap_or_default();
     Some(FnDoc {
+        names: catalog_names(raw_name, &params),
         name,
         forms: vec![call.clone()],
         call,

@@ -131,12 +131,11 @@ pub mod api {
         map1(&ctx, "loss", &loss, kaplan::cost_from_loss)
     }
 
-    /// A law from the catalog by name: `"chinchilla"` (Hoffmann eq. 10 as
-    /// printed, the default everywhere), `"chinchilla_unrounded"`,
-    /// `"epoch2024"`, `"kaplan_joint"` (Kaplan eq. 1.5; `"kaplan"` too),
-    /// `"data_constrained"`, `"krajewski2024"` (fine-grained MoE at
-    /// granularity 1); `laws()` lists them with their sources and
-    /// docs/laws.md says when to prefer which.
+    /// A law from the catalog by name (`"chinchilla"`, Hoffmann eq. 10 as
+    /// printed, is the default everywhere; `"kaplan"` means
+    /// `"kaplan_joint"`, eq. 1.5; `"krajewski2024"` is at granularity 1);
+    /// `laws()` lists them with their sources and docs/laws.md says when to
+    /// prefer which.
     ///
     /// ```rhai
     /// let l = law("chinchilla");
