@@ -32,10 +32,13 @@ pub struct FnDoc {
 
 /// The catalog a function's string argument names an entry of: the
 /// accelerators, the model presets, the laws, the laws and rules.
-fn catalog_names(function: &str, params: &[(String, String)]) -> Option<(&'static str, Vec<String>)> {
-    let takes_name = params
-        .iter()
-        .any(|(n, t)| matches!(n.as_str(), "name" | "law" | "rule") && clean_type(t).as_deref() == Some("string"));
+fn catalog_names(
+    function: &str,
+    params: &[(String, String)],
+) -> Option<(&'static str, Vec<String>)> {
+    let takes_name = params.iter().any(|(n, t)| {
+        matches!(n.as_str(), "name" | "law" | "rule") && clean_type(t).as_deref() == Some("string")
+    });
     if !takes_name {
         return None;
     }
@@ -57,15 +60,24 @@ fn catalog_names(function: &str, params: &[(String, String)]) -> Option<(&'stati
         )),
         "transformer" => Some((
             "Presets",
-            scaling_lab_core::transformer::PRESETS.iter().map(|p| quoted(p)).collect(),
+            scaling_lab_core::transformer::PRESETS
+                .iter()
+                .map(|p| quoted(p))
+                .collect(),
         )),
         "law" => Some((
             "Laws",
-            scaling_lab_core::laws::Law::names().into_iter().map(quoted).collect(),
+            scaling_lab_core::laws::Law::names()
+                .into_iter()
+                .map(quoted)
+                .collect(),
         )),
         "find_optimal_allocation" => Some((
             "Laws and rules",
-            scaling_lab_core::laws::compare::compared().into_iter().map(quoted).collect(),
+            scaling_lab_core::laws::compare::compared()
+                .into_iter()
+                .map(quoted)
+                .collect(),
         )),
         _ => None,
     }

@@ -1,18 +1,29 @@
 //! The file policy, in one place: what a script (and the REPL's `:load` and
 //! `:save`) may write and read.
 //!
-//! - Writes go only inside the output folder: relative paths without `..`,
-//!   whose folder (symlinks resolved) lies inside the output folder, to a
-//!   name that is not a symlink, a folder or a special file; through a
-//!   temporary file and a rename in the same folder.
-//! - Reads come only from regular files under the allowed folders (symlinks
-//!   resolved), at most [`MAX_READ_BYTES`] bytes.
+//! - Writes go only inside the output folder: a relative path without `..`
+//!   or control characters, with an accepted extension, to a name that is
+//!   not a symlink, a folder or a special file; through a temporary file
+//!   and a rename in the same folder.
+//! - Reads come only from regular files under the allowed folders, at most
+//!   [`MAX_READ_BYTES`] bytes.
+//!
+//! Paths are resolved beneath a handle to the output (or allowed) folder,
+//! component by component, never following a symlink out of it (`cap-std`:
+//! `openat2` with `RESOLVE_BENEATH` where the kernel has it, else one
+//! `openat` per component with `O_NOFOLLOW`), and the checks are made on
+//! what was opened. A second process that swaps a folder or a file for a
+//! symlink between a check and a use cannot make a script read or write
+//! outside: there is no such gap (`script/tests/it/hardening.rs` races it).
 //!
 //! Errors say which folder is allowed and how to allow another.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use cap_std::ambient_authority;
+use cap_std::fs::{Dir, OpenOptions};
 use scaling_lab_core::error::{Error, Result};
 
 /// The largest file a script may read (CSV files of runs are kilobytes).
@@ -42,8 +53,29 @@ fn io_error(path: &Path, reason: impl std::fmt::Display) -> Error {
     }
 }
 
-fn canonical(dir: &Path) -> Option<PathBuf> {
-    dir.canonicalize().ok()
+/// `.` and `..` folded away without touching the file system.
+fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A temporary name no other writer in this process picks.
+fn temp_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        ".scaling-lab-{}-{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl FilePolicy {
@@ -74,9 +106,10 @@ impl FilePolicy {
         }
     }
 
-    /// The file `path` (relative to the output folder) may be written:
-    /// returns where. `exts` are the accepted extensions, lower case.
-    pub fn writable(&self, path: &str, exts: &[&str]) -> Result<PathBuf> {
+    /// The name `path` (relative to the output folder) may be written:
+    /// relative, no `..`, no control characters, an accepted extension
+    /// (`exts`, lower case). Returns the path relative to the folder.
+    pub fn writable_name(&self, path: &str, exts: &[&str]) -> Result<PathBuf> {
         let p = Path::new(path);
         let refuse = |why: &str| {
             io_error(
@@ -92,6 +125,13 @@ impl FilePolicy {
                 arg: "path".into(),
                 expected: "a file name",
                 value: "an empty string".into(),
+            });
+        }
+        if let Some(c) = path.chars().find(|c| c.is_control()) {
+            return Err(Error::InvalidArgument {
+                arg: "path".into(),
+                expected: "a file name without control characters",
+                value: format!("a name with {c:?} in it"),
             });
         }
         let ext = p
@@ -118,64 +158,135 @@ impl FilePolicy {
                 }
             }
         }
-        let out = canonical(&self.out_dir)
-            .ok_or_else(|| io_error(&self.out_dir, "the output folder does not exist"))?;
-        let target = self.out_dir.join(p);
-        let parent = target.parent().unwrap_or(&self.out_dir);
-        let parent = canonical(parent).ok_or_else(|| {
+        Ok(lexical(p))
+    }
+
+    /// Write `bytes` to `path` under the output folder, atomically: a
+    /// temporary file and a rename, both inside the folder handle the name
+    /// resolves to. Returns where it went.
+    pub fn write(&self, path: &str, exts: &[&str], bytes: &[u8]) -> Result<PathBuf> {
+        let rel = self.writable_name(path, exts)?;
+        let p = Path::new(path);
+        let refuse = |why: &str| {
             io_error(
                 p,
                 format!(
-                    "folder '{}' does not exist inside the output folder",
-                    parent.display()
+                    "{why}; scripts write only inside the output folder '{}' (choose it with --out DIR)",
+                    self.out_dir.display()
                 ),
             )
+        };
+        let root = Dir::open_ambient_dir(&self.out_dir, ambient_authority()).map_err(|e| {
+            io_error(
+                &self.out_dir,
+                format!("the output folder cannot be opened: {e}"),
+            )
         })?;
-        if !parent.starts_with(&out) {
-            return Err(refuse(
-                "the folder leads outside the output folder (a symlink?)",
-            ));
-        }
-        let file = parent.join(target.file_name().unwrap_or_default());
-        if let Ok(meta) = std::fs::symlink_metadata(&file) {
+        let name = rel.file_name().ok_or_else(|| refuse("not a file name"))?;
+        let dir = match rel.parent().filter(|d| !d.as_os_str().is_empty()) {
+            None => root,
+            Some(sub) => root.open_dir(sub).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    io_error(
+                        p,
+                        format!("folder '{}' does not exist inside the output folder", sub.display()),
+                    )
+                } else {
+                    refuse(&format!(
+                        "the folder '{}' leads outside the output folder (a symlink?) or cannot be opened ({e})",
+                        sub.display()
+                    ))
+                }
+            })?,
+        };
+        if let Ok(meta) = dir.symlink_metadata(name) {
             if !meta.file_type().is_file() {
                 return Err(refuse(
                     "the name exists and is not a regular file (a symlink, folder or device)",
                 ));
             }
         }
-        Ok(file)
+        let io = |e: std::io::Error| io_error(p, e);
+        let tmp = temp_name();
+        let mut f = dir
+            .open_with(&tmp, OpenOptions::new().write(true).create_new(true))
+            .map_err(io)?;
+        let written = f
+            .write_all(bytes)
+            .and_then(|()| {
+                // Results are for sharing, like any new file.
+                #[cfg(unix)]
+                {
+                    use cap_std::fs::PermissionsExt;
+                    f.set_permissions(cap_std::fs::Permissions::from_mode(0o644))?;
+                }
+                f.sync_all()
+            })
+            .and_then(|()| dir.rename(&tmp, &dir, name));
+        if let Err(e) = written {
+            let _ = dir.remove_file(&tmp);
+            return Err(io(e));
+        }
+        Ok(self.out_dir.join(rel))
     }
 
-    /// Write `bytes` to `path` under the output folder, atomically.
-    pub fn write(&self, path: &str, exts: &[&str], bytes: &[u8]) -> Result<PathBuf> {
-        let file = self.writable(path, exts)?;
-        scaling_lab_core::atomic::write_atomic(&file, bytes)?;
-        Ok(file)
-    }
-
-    /// The file `path` (relative to the current folder) may be read: returns
-    /// its resolved location.
-    pub fn readable(&self, path: &str) -> Result<PathBuf> {
+    /// Read `path` (relative to the current folder, or absolute) as UTF-8
+    /// text: opened beneath the allowed folder it lies in, a regular file
+    /// of at most [`MAX_READ_BYTES`].
+    pub fn read_to_string(&self, path: &str) -> Result<String> {
         let p = Path::new(path);
-        let resolved = p
-            .canonicalize()
-            .map_err(|e| io_error(p, format!("cannot open: {e}")))?;
-        let allowed = self
-            .read_dirs
-            .iter()
-            .filter_map(|d| canonical(d))
-            .any(|d| resolved.starts_with(d));
-        if !allowed {
-            return Err(io_error(
+        let outside = || {
+            io_error(
                 p,
                 format!(
                     "outside the folders scripts may read ({}); allow another with --allow-read DIR",
                     self.read_dirs_text()
                 ),
-            ));
+            )
+        };
+        let here = std::env::current_dir().map_err(|e| io_error(p, e))?;
+        let wanted = lexical(&here.join(p));
+        let (dir, rel) = self
+            .read_dirs
+            .iter()
+            .filter_map(|d| {
+                let base = lexical(&here.join(d));
+                let real = d.canonicalize().ok();
+                wanted
+                    .strip_prefix(&base)
+                    .ok()
+                    .or_else(|| real.as_ref().and_then(|r| wanted.strip_prefix(r).ok()))
+                    .map(|rel| (d, rel.to_path_buf()))
+            })
+            .next()
+            .ok_or_else(outside)?;
+        let root = Dir::open_ambient_dir(dir, ambient_authority()).map_err(|e| io_error(p, e))?;
+        let io = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::NotFound => io_error(p, format!("cannot open: {e}")),
+            std::io::ErrorKind::PermissionDenied => outside(),
+            _ if e.to_string().contains("escape") || e.raw_os_error() == Some(18) => outside(),
+            _ => io_error(p, format!("cannot open: {e}")),
+        };
+        let not_regular = || {
+            io_error(
+                p,
+                "not a regular file (a folder, device or pipe cannot be read)",
+            )
+        };
+        if rel.as_os_str().is_empty() || !root.metadata(&rel).map_err(io)?.is_file() {
+            return Err(not_regular());
         }
-        let meta = std::fs::metadata(&resolved).map_err(|e| io_error(p, e))?;
+        // Opened without blocking: a file swapped for a pipe after the
+        // check above must not hang the script; what was opened is checked.
+        let mut options = OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use cap_std::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        let f = root.open_with(&rel, &options).map_err(io)?;
+        let meta = f.metadata().map_err(|e| io_error(p, e))?;
         if !meta.is_file() {
             return Err(io_error(
                 p,
@@ -192,16 +303,8 @@ impl FilePolicy {
                 ),
             ));
         }
-        Ok(resolved)
-    }
-
-    /// Read `path` as UTF-8 text, subject to [`FilePolicy::readable`].
-    pub fn read_to_string(&self, path: &str) -> Result<String> {
-        let resolved = self.readable(path)?;
-        let p = Path::new(path);
         let mut text = String::new();
-        std::fs::File::open(&resolved)
-            .map_err(|e| io_error(p, e))?
+        f.into_std()
             // A file that grows after the size check still stops at the cap.
             .take(MAX_READ_BYTES + 1)
             .read_to_string(&mut text)
@@ -230,21 +333,23 @@ mod tests {
         let (dir, p) = policy();
         let f = p.write("a.json", &["json"], b"1").unwrap();
         assert!(f.ends_with("out/a.json"));
+        assert_eq!(std::fs::read(dir.path().join("out/a.json")).unwrap(), b"1");
         let msg = |r: Result<PathBuf>| r.unwrap_err().to_string();
-        assert!(
-            msg(p.writable("/tmp/x.json", &["json"])).contains("absolute paths are not allowed")
-        );
-        assert!(msg(p.writable("../x.json", &["json"])).contains("'..' is not allowed"));
-        assert!(msg(p.writable("x.txt", &["json"])).contains("(use .json)"));
-        assert!(p.writable("X.JSON", &["json"]).is_ok());
-        assert!(msg(p.writable("missing/x.json", &["json"])).contains("does not exist"));
+        let w = |name: &str| p.write(name, &["json"], b"2");
+        assert!(msg(w("/tmp/x.json")).contains("absolute paths are not allowed"));
+        assert!(msg(w("../x.json")).contains("'..' is not allowed"));
+        assert!(msg(p.write("x.txt", &["json"], b"")).contains("(use .json)"));
+        assert!(msg(w("a\nb.json")).contains("control characters"));
+        assert!(w("X.JSON").is_ok());
+        assert!(msg(w("missing/x.json")).contains("does not exist"));
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dir.path(), dir.path().join("out/link")).unwrap();
-            assert!(msg(p.writable("link/x.json", &["json"])).contains("leads outside"));
+            assert!(msg(w("link/x.json")).contains("leads outside the output folder"));
             std::os::unix::fs::symlink(dir.path().join("victim"), dir.path().join("out/l.json"))
                 .unwrap();
-            assert!(msg(p.writable("l.json", &["json"])).contains("not a regular file"));
+            assert!(msg(w("l.json")).contains("not a regular file"));
+            assert!(!dir.path().join("victim").exists() && !dir.path().join("x.json").exists());
         }
     }
 
@@ -258,20 +363,29 @@ mod tests {
             p.read_to_string(ok.to_str().unwrap()).unwrap(),
             "N,loss\n1,2\n"
         );
-        let e = p.readable("/etc/passwd").unwrap_err().to_string();
+        let e = p.read_to_string("/etc/passwd").unwrap_err().to_string();
         assert!(
             e.contains("outside the folders scripts may read") && e.contains("--allow-read"),
             "{e}"
         );
         let d = dir.path().join("data");
         assert!(p
-            .readable(d.to_str().unwrap())
+            .read_to_string(d.to_str().unwrap())
             .unwrap_err()
             .to_string()
             .contains("not a regular file"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/passwd", d.join("leak.csv")).unwrap();
+            let e = p
+                .read_to_string(d.join("leak.csv").to_str().unwrap())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("outside the folders scripts may read"), "{e}");
+        }
         let none = FilePolicy::default();
         assert!(none
-            .readable(ok.to_str().unwrap())
+            .read_to_string(ok.to_str().unwrap())
             .unwrap_err()
             .to_string()
             .contains("(none)"));

@@ -19,9 +19,9 @@ pub(crate) fn save_figure(
     path: &str,
 ) -> ScriptResult<String> {
     let st = crate::state::state(ctx);
-    let target = lift(ctx, st.files.writable(path, &ImageFormat::EXTENSIONS))?;
-    let bytes = lift(ctx, fig.encode(lift(ctx, ImageFormat::of(&target))?))?;
-    lift(ctx, scaling_lab_core::atomic::write_atomic(&target, &bytes))?;
+    let name = lift(ctx, st.files.writable_name(path, &ImageFormat::EXTENSIONS))?;
+    let bytes = lift(ctx, fig.encode(lift(ctx, ImageFormat::of(&name))?))?;
+    let target = lift(ctx, st.files.write(path, &ImageFormat::EXTENSIONS, &bytes))?;
     Ok(target.display().to_string())
 }
 

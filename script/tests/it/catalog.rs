@@ -149,7 +149,10 @@ fn catalog_errors_say_what_exists() {
     assert!(known.len() >= 12 && known.contains(&"H100 SXM"));
     assert_eq!(
         e,
-        format!("hardware: unknown hardware 'V100'; known: {}", known.join(", "))
+        format!(
+            "hardware: unknown hardware 'V100'; known: {}",
+            known.join(", ")
+        )
     );
     let e = eval_err(r#"train_cost(#{flops: 1e24, hardware: "H100", mfu: 1.2})"#).message;
     assert!(

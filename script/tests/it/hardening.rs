@@ -275,14 +275,16 @@ fn an_interrupt_stops_long_native_work_within_a_second() {
         },
         ..EngineConfig::default()
     };
+    let t = Instant::now();
+    let e = Interpreter::with_config(second, true)
+        .run("let i = 0; loop { i += 1; }")
+        .unwrap_err();
+    let nominal_second = t.elapsed();
+    assert!(e.message.contains("operation limit"), "{}", e.message);
     for code in [
         "law(\"data_constrained\").optimal(linspace(1e20, 2e20, 200000), 2e10)",
         "fit_law(simulate_runs(law(\"chinchilla\"), #{budgets: logspace(18, 21, 20), per_budget: 30}), #{bootstrap: 100000})",
     ] {
-        let t = Instant::now();
-        let e = Interpreter::with_config(second.clone(), true).run(code).unwrap_err();
-        let nominal_second = t.elapsed();
-        assert!(e.message.contains("operation limit"), "`{code}`: {}", e.message);
         let mut s = Interpreter::with_config(unlimited.clone(), true);
         let flag = s.interrupt_flag();
         let stopper = std::thread::spawn(move || {
@@ -358,4 +360,111 @@ fn bad_csv_files_are_errors_not_guesses() {
     // Text from files prints with its escapes visible.
     let out = b.s.run("print(\"a\\x1b[2Jb\")").unwrap();
     assert_eq!(out.printed, ["a\\u{1b}[2Jb"]);
+}
+
+/// A second process (here a thread) that swaps a file for a symlink, or a
+/// folder of the output folder for a symlink to another folder, as fast as
+/// it can, while scripts read and write by those names: no read returns
+/// the outside file and no write lands outside, in thousands of tries.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_file_policy_cannot_be_raced() {
+    use scaling_lab_script::files::FilePolicy;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    let root = tempfile::tempdir().unwrap();
+    let (data, out, outside) = (
+        root.path().join("data"),
+        root.path().join("out"),
+        root.path().join("outside"),
+    );
+    for d in [&data, &out, &outside, &out.join("sub")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(outside.join("secret.csv"), "SECRET\n").unwrap();
+    std::fs::write(data.join("race.csv"), "N,loss\n1,2\n").unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("sub_link")).unwrap();
+    let policy = FilePolicy::new(out.clone(), vec![data.clone()]);
+    let stop = Arc::new(AtomicBool::new(false));
+
+    // Reads: race.csv is a regular file, then a symlink to the secret.
+    let swapper = {
+        let (data, outside, stop) = (data.clone(), outside.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut swaps = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let _ = std::os::unix::fs::symlink(outside.join("secret.csv"), data.join("l.tmp"));
+                let _ = std::fs::rename(data.join("l.tmp"), data.join("race.csv"));
+                let _ = std::fs::write(data.join("f.tmp"), "N,loss\n1,2\n");
+                let _ = std::fs::rename(data.join("f.tmp"), data.join("race.csv"));
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    let path = data.join("race.csv").display().to_string();
+    let (mut leaked, mut read_ok) = (0, 0);
+    for _ in 0..3000 {
+        if let Ok(text) = policy.read_to_string(&path) {
+            read_ok += 1;
+            leaked += usize::from(text.contains("SECRET"));
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let swaps = swapper.join().unwrap();
+    assert_eq!(
+        leaked, 0,
+        "{leaked} of 3000 reads returned the file outside"
+    );
+    assert!(
+        read_ok > 0 && swaps > 100,
+        "the race ran: {read_ok} reads, {swaps} swaps"
+    );
+
+    // Writes: out/sub and a symlink to the outside folder trade names.
+    stop.store(false, Ordering::Relaxed);
+    let exchanger = {
+        let (out, stop) = (out.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let a = std::ffi::CString::new(out.join("sub").as_os_str().as_encoded_bytes()).unwrap();
+            let b = std::ffi::CString::new(out.join("sub_link").as_os_str().as_encoded_bytes())
+                .unwrap();
+            let mut swaps = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                // renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
+                let r = unsafe {
+                    libc::syscall(
+                        libc::SYS_renameat2,
+                        libc::AT_FDCWD,
+                        a.as_ptr(),
+                        libc::AT_FDCWD,
+                        b.as_ptr(),
+                        2,
+                    )
+                };
+                swaps += u64::from(r == 0);
+            }
+            swaps
+        })
+    };
+    let mut written = 0;
+    for i in 0..3000 {
+        written += usize::from(
+            policy
+                .write(&format!("sub/w{i}.csv"), &["csv"], b"x\n")
+                .is_ok(),
+        );
+    }
+    stop.store(true, Ordering::Relaxed);
+    let swaps = exchanger.join().unwrap();
+    let escaped = std::fs::read_dir(&outside).unwrap().count() - 1;
+    assert_eq!(
+        escaped, 0,
+        "{escaped} of 3000 writes landed outside the output folder"
+    );
+    assert!(
+        written > 0 && swaps > 100,
+        "the race ran: {written} writes, {swaps} swaps"
+    );
 }
