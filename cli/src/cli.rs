@@ -186,6 +186,7 @@ impl SessionArgs {
             progress: progress_bar(),
             print: None,
             output: None,
+            file_hints: Default::default(),
         })
     }
 }
@@ -234,33 +235,71 @@ fn repl(args: &SessionArgs) -> Result<(), String> {
     }
 }
 
-/// `NAME=VALUE` as a script variable: an integer, a float, a boolean, or
-/// the text itself.
+/// `NAME=VALUE` as a script variable. The name must be an identifier
+/// that is not a keyword; the value is read as Rhai reads a literal (an
+/// integer with `_` or `0x`, a float, `true`/`false`, a quoted string),
+/// else taken as text. A number that is out of range or not finite is an
+/// error, not a silent 0 or a string.
 fn assignment(text: &str) -> Result<(String, rhai::Dynamic), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("error: --set {text}: expected NAME=VALUE"))?;
     let name = name.trim();
-    let valid = name
+    let identifier = name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
+    let engine = rhai::Engine::new_raw();
+    if !identifier || engine.compile(format!("let {name} = 0;")).is_err() {
         return Err(format!(
-            "error: --set {text}: '{name}' is not a variable name (letters, digits, _)"
+            "error: --set {text}: '{name}' is not a variable name (letters, digits and _, not a keyword)"
         ));
     }
-    let v = if let Ok(i) = value.parse::<rhai::INT>() {
-        rhai::Dynamic::from_int(i)
-    } else if let Some(f) = value.parse::<f64>().ok().filter(|f| f.is_finite()) {
-        rhai::Dynamic::from_float(f)
-    } else if value == "true" || value == "false" {
-        rhai::Dynamic::from_bool(value == "true")
-    } else {
-        rhai::Dynamic::from(value.to_string())
+    let v = value.trim();
+    let bad = |why: &str| Err(format!("error: --set {text}: {why}"));
+    if v.starts_with('"') || v.starts_with('`') {
+        return match engine.eval_expression::<rhai::ImmutableString>(v) {
+            Ok(s) => Ok((name.to_string(), s.into())),
+            Err(_) => bad("an unfinished or malformed quoted string"),
+        };
+    }
+    let lower = v.to_ascii_lowercase();
+    let lower = lower.trim_start_matches(['+', '-']);
+    if matches!(lower, "nan" | "inf" | "infinity") {
+        return bad("not a finite number (NaN and infinities are not values a script can use)");
+    }
+    let numeric = !v.is_empty()
+        && v.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.+-".contains(c));
+    if numeric {
+        return match engine.eval_expression::<rhai::Dynamic>(v) {
+            Ok(d) if d.is_int() => Ok((name.to_string(), d)),
+            Ok(d) => match d.as_float() {
+                Ok(f) if !f.is_finite() => bad("out of range (not a finite number)"),
+                Ok(f) if f == 0.0 && nonzero_mantissa(v) => {
+                    bad("out of range (too small to be told from 0)")
+                }
+                Ok(_) => Ok((name.to_string(), d)),
+                Err(_) => bad("not a number"),
+            },
+            Err(_) => bad("not a number as scripts write one (e.g. 1e24, 1_000, 0x10)"),
+        };
+    }
+    let v = match v {
+        "true" => rhai::Dynamic::from_bool(true),
+        "false" => rhai::Dynamic::from_bool(false),
+        other => rhai::Dynamic::from(other.to_string()),
     };
     Ok((name.to_string(), v))
+}
+
+/// A float literal whose digits before the exponent are not all zero.
+fn nonzero_mantissa(v: &str) -> bool {
+    v.split(['e', 'E'])
+        .next()
+        .is_some_and(|m| m.chars().any(|c| ('1'..='9').contains(&c)))
 }
 
 fn run_file(file: &Path, set: &[String], args: &SessionArgs) -> Result<(), String> {

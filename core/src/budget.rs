@@ -32,13 +32,26 @@ pub mod work {
 }
 
 /// Work charged against a limit, and an interrupt flag.
+///
+/// Some work neither the engine nor native code can count: Rhai copies a
+/// value read from a variable, and checks the size of a nested value by
+/// walking it, inside one operation (`a = [a]` in a loop costs its depth in
+/// each turn). So the limit also stands for wall time: an evaluation that
+/// has run [`WALL_FACTOR`] times as long as its limit's units take at
+/// [`NS_PER_UNIT`] stops as if over the limit.
 #[derive(Debug)]
 pub struct Budget {
     limit: u64,
     native: AtomicU64,
     script: AtomicU64,
     interrupt: Arc<AtomicBool>,
+    started: std::sync::Mutex<std::time::Instant>,
 }
+
+/// How many times the nominal time of the operation limit an evaluation
+/// may run before it is stopped regardless of what was counted (the
+/// default 50M limit: 6.4 s nominal, stopped after 25.6 s).
+pub const WALL_FACTOR: u64 = 4;
 
 /// Why a script should stop, as the progress callback reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +70,7 @@ impl Budget {
             native: AtomicU64::new(0),
             script: AtomicU64::new(0),
             interrupt,
+            started: std::sync::Mutex::new(std::time::Instant::now()),
         }
     }
 
@@ -80,6 +94,24 @@ impl Budget {
         self.native.store(0, Ordering::Relaxed);
         self.script.store(0, Ordering::Relaxed);
         self.interrupt.store(false, Ordering::SeqCst);
+        if let Ok(mut t) = self.started.lock() {
+            *t = std::time::Instant::now();
+        }
+    }
+
+    /// Whether the evaluation has run longer than its limit stands for
+    /// ([`WALL_FACTOR`]); never without a limit.
+    fn overtime(&self) -> bool {
+        if self.limit == 0 {
+            return false;
+        }
+        let allowed = self
+            .limit
+            .saturating_mul(NS_PER_UNIT)
+            .saturating_mul(WALL_FACTOR);
+        self.started
+            .lock()
+            .is_ok_and(|t| t.elapsed().as_nanos() > u128::from(allowed))
     }
 
     /// Units spent so far (script operations plus native work).
@@ -96,7 +128,7 @@ impl Budget {
         self.script.store(ops, Ordering::Relaxed);
         if self.interrupt.load(Ordering::Relaxed) {
             Some(Stop::Interrupted)
-        } else if self.over() {
+        } else if self.over() || (ops % 256 == 0 && self.overtime()) {
             Some(Stop::OverBudget)
         } else {
             None
@@ -193,6 +225,20 @@ mod tests {
         assert_eq!(b.spent(), 0);
         b.charge_elements(128 * 10, work::SIMPLE).unwrap();
         assert_eq!(b.spent(), 20);
+    }
+
+    #[test]
+    fn an_evaluation_past_its_time_stops_as_over_budget() {
+        // 1,000 units stand for 128 us; four times that has passed.
+        let b = Budget::new(1000, Arc::new(AtomicBool::new(false)));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert_eq!(b.on_script_progress(256), Some(Stop::OverBudget));
+        b.reset();
+        assert_eq!(b.on_script_progress(256), None);
+        // No limit, no clock.
+        let free = Budget::new(0, Arc::new(AtomicBool::new(false)));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert_eq!(free.on_script_progress(256), None);
     }
 
     #[test]

@@ -34,6 +34,27 @@ pub const MAX_READ_BYTES: u64 = 64 << 20;
 pub struct FilePolicy {
     out_dir: PathBuf,
     read_dirs: Vec<PathBuf>,
+    hints: FileHints,
+}
+
+/// How a front end's user changes the folders (said in refusals): the
+/// command line has flags, a notebook kernel has its notebook's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHints {
+    /// How to choose another output folder.
+    pub out: String,
+    /// How to allow reading another folder.
+    pub read: String,
+}
+
+impl Default for FileHints {
+    /// The command line's flags.
+    fn default() -> Self {
+        FileHints {
+            out: "choose it with --out DIR".into(),
+            read: "allow another with --allow-read DIR".into(),
+        }
+    }
 }
 
 impl Default for FilePolicy {
@@ -42,6 +63,7 @@ impl Default for FilePolicy {
         FilePolicy {
             out_dir: PathBuf::from("."),
             read_dirs: Vec::new(),
+            hints: FileHints::default(),
         }
     }
 }
@@ -81,7 +103,16 @@ fn temp_name() -> String {
 impl FilePolicy {
     /// Write under `out_dir`, read under each of `read_dirs`.
     pub fn new(out_dir: PathBuf, read_dirs: Vec<PathBuf>) -> FilePolicy {
-        FilePolicy { out_dir, read_dirs }
+        FilePolicy {
+            out_dir,
+            read_dirs,
+            hints: FileHints::default(),
+        }
+    }
+
+    /// The same folders, with refusals that say how `hints` changes them.
+    pub fn with_hints(self, hints: FileHints) -> FilePolicy {
+        FilePolicy { hints, ..self }
     }
 
     /// The output folder.
@@ -115,8 +146,9 @@ impl FilePolicy {
             io_error(
                 p,
                 format!(
-                    "{why}; scripts write only inside the output folder '{}' (choose it with --out DIR)",
-                    self.out_dir.display()
+                    "{why}; scripts write only inside the output folder '{}' ({})",
+                    self.out_dir.display(),
+                    self.hints.out
                 ),
             )
         };
@@ -171,8 +203,9 @@ impl FilePolicy {
             io_error(
                 p,
                 format!(
-                    "{why}; scripts write only inside the output folder '{}' (choose it with --out DIR)",
-                    self.out_dir.display()
+                    "{why}; scripts write only inside the output folder '{}' ({})",
+                    self.out_dir.display(),
+                    self.hints.out
                 ),
             )
         };
@@ -239,8 +272,9 @@ impl FilePolicy {
             io_error(
                 p,
                 format!(
-                    "outside the folders scripts may read ({}); allow another with --allow-read DIR",
-                    self.read_dirs_text()
+                    "outside the folders scripts may read ({}); {}",
+                    self.read_dirs_text(),
+                    self.hints.read
                 ),
             )
         };

@@ -62,10 +62,10 @@ pub struct Interpreter {
     scope: Scope<'static>,
     functions: AST,
     captured: Option<Arc<Mutex<Vec<String>>>>,
-    inputs: Vec<String>,
+    inputs: Vec<Arc<str>>,
     /// Where each script function was defined (source name, input text), so
     /// an error inside a function from an earlier input shows that input's line.
-    fn_sources: std::collections::HashMap<String, (String, String)>,
+    fn_sources: std::collections::HashMap<String, (String, Arc<str>)>,
     pub(crate) source_name: String,
 }
 
@@ -129,9 +129,7 @@ impl Interpreter {
     }
 
     fn cx(&self) -> Cx<'_> {
-        Cx {
-            orders: &self.state.orders,
-        }
+        Cx::new(&self.state.orders)
     }
 
     /// A value as text, as the REPL and `eval` show it (`None` for `()`).
@@ -142,6 +140,11 @@ impl Interpreter {
     /// A value as JSON.
     pub fn json(&self, v: &Dynamic) -> serde_json::Value {
         value::json(v, self.cx())
+    }
+
+    /// A value as JSON, or why it cannot be (it nests too deep).
+    pub fn json_checked(&self, v: &Dynamic) -> Result<serde_json::Value, String> {
+        value::json_checked(v, self.cx())
     }
 
     /// A value as a notebook shows it.
@@ -171,7 +174,7 @@ impl Interpreter {
     }
 
     /// Inputs that evaluated without error, in order.
-    pub fn history(&self) -> &[String] {
+    pub fn history(&self) -> &[Arc<str>] {
         &self.inputs
     }
 
@@ -185,9 +188,20 @@ impl Interpreter {
 
     /// Evaluate `code` in the session: `let` variables and `fn` definitions persist.
     pub fn run(&mut self, code: &str) -> Result<Outcome, ScriptError> {
+        self.run_shared(Arc::from(code))
+    }
+
+    /// [`Interpreter::run`] on shared text: the session's history and its
+    /// functions' sources keep this one copy (a notebook front end keeps
+    /// it too, for its own history), not copies of their own.
+    pub fn run_shared(&mut self, text: Arc<str>) -> Result<Outcome, ScriptError> {
         crate::fix_hashing_seed();
         // Editors on some systems start a UTF-8 file with a byte-order mark.
-        let code = code.strip_prefix('\u{feff}').unwrap_or(code);
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => Arc::from(rest),
+            None => text,
+        };
+        let code: &str = &text;
         self.state.budget.reset();
         if let Some(mut buf) = self.captured.as_ref().and_then(|b| b.lock().ok()) {
             buf.clear();
@@ -206,10 +220,8 @@ impl Interpreter {
             .engine
             .optimize_ast(&self.scope, ast, rhai::OptimizationLevel::Simple);
         for f in ast.iter_functions() {
-            self.fn_sources.insert(
-                f.name.to_string(),
-                (self.source_name.clone(), code.to_string()),
-            );
+            self.fn_sources
+                .insert(f.name.to_string(), (self.source_name.clone(), text.clone()));
         }
         // Keep earlier functions, add (or redefine) this input's ones.
         let functions = self
@@ -229,7 +241,7 @@ impl Interpreter {
         match result {
             Ok(value) => {
                 self.functions = functions;
-                self.inputs.push(code.to_string());
+                self.inputs.push(text.clone());
                 Ok(Outcome { value, printed })
             }
             Err(e) => Err(self.error(&e, code)),
@@ -257,7 +269,7 @@ impl Interpreter {
         let (name, text) = diagnostic::failing_function(e)
             .and_then(|f| self.fn_sources.get(&f))
             .map_or((self.source_name.as_str(), code), |(n, t)| {
-                (n.as_str(), t.as_str())
+                (n.as_str(), &**t)
             });
         let variables: Vec<String> = self.scope.iter().map(|(n, _, _)| n.to_string()).collect();
         let functions: Vec<String> = self

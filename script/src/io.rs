@@ -17,6 +17,16 @@ fn cells(v: &rhai::Dynamic) -> usize {
     1
 }
 
+/// Pretty JSON of a value, or an error when it nests too deep for JSON output.
+fn json_text(
+    ctx: &rhai::NativeCallContext,
+    v: &rhai::Dynamic,
+    cx: crate::value::Cx,
+) -> crate::args::ScriptResult<String> {
+    let json = crate::value::json_checked(v, cx).map_err(|e| crate::args::fail(ctx, e))?;
+    Ok(serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("\"{e}\"")))
+}
+
 #[export_module]
 pub mod api {
     use rhai::{Dynamic, NativeCallContext};
@@ -36,7 +46,7 @@ pub mod api {
     pub fn to_json(ctx: NativeCallContext, value: Dynamic) -> ScriptResult<String> {
         let st = state(&ctx);
         lift(&ctx, st.budget.charge_elements(cells(&value), 40))?;
-        Ok(value::json_text(&value, Cx { orders: &st.orders }))
+        json_text(&ctx, &value, Cx::new(&st.orders))
     }
 
     /// A table (or a vector, as one column) as CSV text with a header row.
@@ -53,7 +63,7 @@ pub mod api {
     /// A value as HTML, as a notebook shows it (tables like a pandas DataFrame).
     pub fn to_html(ctx: NativeCallContext, value: Dynamic) -> String {
         let st = state(&ctx);
-        let cx = Cx { orders: &st.orders };
+        let cx = Cx::new(&st.orders);
         value::with_show(&value, |s| {
             s.html(cx)
                 .unwrap_or_else(|| format!("<pre>{}</pre>", value::escape_html(&s.text(cx))))
@@ -88,7 +98,7 @@ pub mod api {
     pub fn save_json(ctx: NativeCallContext, value: Dynamic, path: &str) -> ScriptResult<String> {
         let st = state(&ctx);
         lift(&ctx, st.budget.charge_elements(cells(&value), 40))?;
-        let text = value::json_text(&value, Cx { orders: &st.orders });
+        let text = json_text(&ctx, &value, Cx::new(&st.orders))?;
         let p = lift(&ctx, st.files.write(path, &["json"], text.as_bytes()))?;
         Ok(p.display().to_string())
     }

@@ -205,6 +205,9 @@ pub struct EngineConfig {
     /// Where `eprint`, `display` and `clear_output` go (default: the
     /// terminal's way, [`state::OutputSink::terminal`]).
     pub output: Option<state::OutputSink>,
+    /// How refusals of a file say to change the folders (default: the
+    /// command line's flags).
+    pub file_hints: files::FileHints,
 }
 
 /// A destination for the lines a script prints.
@@ -306,7 +309,8 @@ pub fn build_with(config: &EngineConfig, printer: Printer) -> (Engine, Arc<State
         files: FilePolicy::new(
             config.out_dir.clone().unwrap_or_else(|| PathBuf::from(".")),
             config.read_dirs.clone(),
-        ),
+        )
+        .with_hints(config.file_hints.clone()),
         progress: config.progress.clone(),
         orders: Arc::default(),
         output: config

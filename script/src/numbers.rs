@@ -107,7 +107,7 @@ pub mod api {
     #[rhai_fn(pure)]
     pub fn join(ctx: NativeCallContext, items: &mut Array, sep: &str) -> String {
         let st = crate::state::state(&ctx);
-        let cx = crate::value::Cx { orders: &st.orders };
+        let cx = crate::value::Cx::new(&st.orders);
         items
             .iter()
             .map(|x| {

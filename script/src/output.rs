@@ -21,7 +21,7 @@ pub mod api {
     /// ```
     pub fn display(ctx: NativeCallContext, value: Dynamic) {
         let st = state(&ctx);
-        let bundle = value::bundle(&value, Cx { orders: &st.orders });
+        let bundle = value::bundle(&value, Cx::new(&st.orders));
         st.output.send(SideOutput::Display(bundle));
     }
 
@@ -36,7 +36,7 @@ pub mod api {
         let text = if value.is_string() {
             scaling_lab_core::pyformat::printable(&value.to_string()).into_owned()
         } else {
-            value::text(&value, Cx { orders: &st.orders }).unwrap_or_default()
+            value::text(&value, Cx::new(&st.orders)).unwrap_or_default()
         };
         st.output.send(SideOutput::Stderr(text));
     }

@@ -20,6 +20,13 @@ pub(crate) fn save_figure(
 ) -> ScriptResult<String> {
     let st = crate::state::state(ctx);
     let name = lift(ctx, st.files.writable_name(path, &ImageFormat::EXTENSIONS))?;
+    // Drawing is native work like any other: charged before it starts.
+    let cost = fig.draw_cost();
+    lift(
+        ctx,
+        st.budget
+            .charge((cost.ns as u64).div_ceil(scaling_lab_core::budget::NS_PER_UNIT)),
+    )?;
     let bytes = lift(ctx, fig.encode(lift(ctx, ImageFormat::of(&name))?))?;
     let target = lift(ctx, st.files.write(path, &ImageFormat::EXTENSIONS, &bytes))?;
     Ok(target.display().to_string())
@@ -251,7 +258,11 @@ fn contour_grid(
         ctx,
         crate::state::state(ctx).budget.charge_elements(
             xs.len() * ys.len() * (explicit.len() + n).max(1),
-            scaling_lab_core::budget::work::SIMPLE * 4,
+            if filled {
+                scaling_lab_core::plot::CONTOUR_NS_PER_CELL_LEVEL.1
+            } else {
+                scaling_lab_core::plot::CONTOUR_NS_PER_CELL_LEVEL.0
+            },
         ),
     )?;
     let z: Vec<f64> = rows.concat();
@@ -259,11 +270,10 @@ fn contour_grid(
     if !sorted(&xs) || !sorted(&ys) {
         return Err(fail(ctx, "xs and ys must be strictly increasing"));
     }
-    let mut k = lift(
+    let k = lift(
         ctx,
-        Contours::from_grid(&xs, &ys, (c.x_scale, c.y_scale), &z, &explicit, n),
+        Contours::from_grid(&xs, &ys, (c.x_scale, c.y_scale), &z, &explicit, n, filled),
     )?;
-    k.filled = filled;
     c.contours = Some(k);
     lift(ctx, c.validate())
 }

@@ -42,6 +42,10 @@ impl Cells {
             // Jupyter starts a kernel in the notebook's folder: cells read
             // and write there.
             read_dirs: vec![".".into()],
+            file_hints: scaling_lab_script::files::FileHints {
+                out: "the notebook's folder, where Jupyter started the kernel".into(),
+                read: "a notebook reads files in its own folder and below".into(),
+            },
             ..EngineConfig::default()
         };
         let session = Session::start(
@@ -59,7 +63,7 @@ impl Cells {
     }
 
     /// Queue a cell named `name`; false when the thread has stopped.
-    pub fn execute(&self, code: String, name: String) -> bool {
+    pub fn execute(&self, code: Arc<str>, name: String) -> bool {
         let done = self.sender.clone();
         self.session
             .submit_cell(code, name, Forms::BUNDLE, true, move |answer| {

@@ -194,7 +194,9 @@ impl Kernel {
         .await;
         self.interrupt.store(false, Ordering::SeqCst);
         let name = format!("cell[{}]", count.0);
-        let result = if self.cells.execute(req.code.clone(), name) {
+        // One copy of the source, shared by the interpreter and the history.
+        let code: Arc<str> = Arc::from(req.code.as_str());
+        let result = if self.cells.execute(code.clone(), name) {
             self.stream_until_done(parent, req.silent).await
         } else {
             Answer::Error(stopped())
@@ -259,7 +261,7 @@ impl Kernel {
             }
         };
         if req.store_history && !req.silent {
-            self.history.push(count.0, &req.code, &output_text);
+            self.history.push(count.0, code, &output_text);
         }
         ExecuteReply {
             status: if reply_error.is_some() {
@@ -423,10 +425,10 @@ impl Kernel {
                     HistoryEntry::InputOutput(
                         history::SESSION,
                         e.line,
-                        (e.input.clone(), e.output.clone()),
+                        (e.input.to_string(), e.output.clone()),
                     )
                 } else {
-                    HistoryEntry::Input(history::SESSION, e.line, e.input.clone())
+                    HistoryEntry::Input(history::SESSION, e.line, e.input.to_string())
                 }
             })
             .collect();
@@ -490,19 +492,32 @@ async fn serve(info: ConnectionInfo) -> Result<(), String> {
     tokio::spawn(async move { while heartbeat.single_heartbeat().await.is_ok() {} });
     tokio::spawn(serve_control(control, interrupt, shutdown_tx.clone()));
 
+    let mut seen = wire::Seen::default();
     loop {
         let message = tokio::select! {
-            m = wire::read(&mut shell_rx.socket, &key) => m,
+            m = wire::read(&mut shell_rx.socket, &key, &mut seen) => m,
             _ = shutdown_rx.recv() => break,
         };
         let parent = match message {
             Ok(m) => m,
-            Err(e) => {
-                // Bad or missing signatures, malformed frames: log, never execute.
+            // Bad or missing signatures, malformed frames: log, never execute.
+            Err(wire::Refused::Unread(e)) => {
                 eprintln!(
                     "scaling-lab kernel: refused a shell message: {}",
                     wire::describe(&e)
                 );
+                continue;
+            }
+            Err(wire::Refused::Replay) => {
+                eprintln!("scaling-lab kernel: refused a shell message: it was received before (a replay)");
+                continue;
+            }
+            // Signed but unreadable: an error reply of its kind, never silence.
+            Err(wire::Refused::Unreadable { reply, reason }) => {
+                eprintln!("scaling-lab kernel: could not read {reason}");
+                if let Some(reply) = reply {
+                    let _ = shell_tx.send(*reply).await;
+                }
                 continue;
             }
         };

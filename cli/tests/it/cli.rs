@@ -291,3 +291,86 @@ fn run_dash_reads_the_script_from_stdin() {
         .success()
         .stdout("1.9366454705587173\n");
 }
+
+/// `--set` reads values as the language writes literals, and refuses what
+/// would silently become something else.
+#[test]
+fn set_values_parse_like_the_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("show.rhai");
+    std::fs::write(&script, "print(`${C} ${type_of(C)}`)").unwrap();
+    let run = |v: &str| {
+        bin()
+            .args(["run", script.to_str().unwrap(), "--set", v])
+            .output()
+            .unwrap()
+    };
+    for (given, shown) in [
+        ("C=1_000", "1000 i64"),
+        ("C=0x10", "16 i64"),
+        ("C= 1e24", "1e24 f64"),
+        ("C=-5", "-5 i64"),
+        ("C=\"quoted\"", "quoted string"),
+        ("C=hello", "hello string"),
+        ("C=true", "true bool"),
+    ] {
+        let out = run(given);
+        assert!(
+            out.status.success(),
+            "{given}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            shown,
+            "{given}"
+        );
+    }
+    for (given, says) in [
+        ("C=1e-400", "too small to be told from 0"),
+        ("C=1e309", "not a finite number"),
+        ("C=NaN", "not a finite number"),
+        ("C=-inf", "not a finite number"),
+        ("C=1.5.3", "not a number as scripts write one"),
+        ("let=1", "not a variable name"),
+        ("this=1", "not a variable name"),
+        ("C=\"open", "malformed quoted string"),
+    ] {
+        let out = run(given);
+        assert_eq!(out.status.code(), Some(1), "{given}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{given}: {err}");
+    }
+}
+
+/// A failed write to standard output is an error (exit 1, said on
+/// standard error); only a closed pipe ends quietly.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_errors_are_errors() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    for args in [
+        vec!["eval", "print(1); 2"],
+        vec!["eval", "--json", "find_optimal_allocation(1e24)"],
+        vec!["doc"],
+        vec!["run", "scripts/seed_notebook.rhai"],
+    ] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("scaling-lab"))
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .args(&args)
+            .stdout(full())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("cannot write to standard output"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -6,6 +6,7 @@
 //! fonts and line widths are in points.
 
 mod canvas;
+pub mod cost;
 mod glyphs;
 pub mod options;
 mod raster;
@@ -344,6 +345,17 @@ pub struct Contours {
 /// The most contour levels a chart draws.
 pub const MAX_LEVELS: usize = 1000;
 
+/// The most points a chart's contours may have, lines and filled regions
+/// together: far more than a readable chart has, and few enough to draw
+/// (PNG or SVG) in about a second. A checkerboard grid with many levels
+/// makes millions; it is refused, not drawn.
+pub const MAX_CONTOUR_POINTS: usize = 1_000_000;
+
+/// Nanoseconds of work per grid cell and level, for charging the budget
+/// before contours are traced: lines, and filled regions (isobands cost
+/// about six times as much on a rough grid).
+pub const CONTOUR_NS_PER_CELL_LEVEL: (u64, u64) = (100, 600);
+
 /// matplotlib's `contour(..., levels=n)`: its `MaxNLocator(n + 1)` with the
 /// locator's default steps 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 (times a power
 /// of ten), keeping the levels strictly inside the data range.
@@ -397,11 +409,14 @@ impl Contours {
                 z.push(f(x, y)?);
             }
         }
-        Contours::from_grid(xs, ys, scales, &z, levels, n_levels)
+        Contours::from_grid(xs, ys, scales, &z, levels, n_levels, false)
     }
 
     /// [`Contours::compute`] from values already on the grid: `z[j * nx + i]`
-    /// is the value at (`xs[i]`, `ys[j]`).
+    /// is the value at (`xs[i]`, `ys[j]`); with the regions above each level
+    /// when `filled` (matplotlib's `contourf`). More than
+    /// [`MAX_CONTOUR_POINTS`] points in all is an error.
+    #[allow(clippy::too_many_arguments)]
     pub fn from_grid(
         xs: &[f64],
         ys: &[f64],
@@ -409,6 +424,7 @@ impl Contours {
         z: &[f64],
         levels: &[f64],
         n_levels: usize,
+        filled: bool,
     ) -> Result<Contours> {
         let (nx, ny) = (xs.len(), ys.len());
         if nx < 2 || ny < 2 {
@@ -481,13 +497,38 @@ impl Contours {
             let i = (p.floor() as usize).min(g.len() - 2);
             g[i] + (g[i + 1] - g[i]) * (p - i as f64)
         };
-        let areas = builder
-            .contours(z, &levels)
-            .map_err(|e| Error::InvalidArgument {
-                arg: "grid".into(),
-                expected: "a grid the contour builder accepts",
-                value: format!("{e:?}"),
-            })?;
+        let too_many = |points: usize| {
+            Err(Error::TooLarge {
+                what: "the contours".into(),
+                size: points as f64,
+                limit: MAX_CONTOUR_POINTS,
+            })
+        };
+        let line_points: usize = lines.iter().flatten().map(Vec::len).sum();
+        if line_points > MAX_CONTOUR_POINTS {
+            return too_many(line_points);
+        }
+        let areas = if filled {
+            builder
+                .contours(z, &levels)
+                .map_err(|e| Error::InvalidArgument {
+                    arg: "grid".into(),
+                    expected: "a grid the contour builder accepts",
+                    value: format!("{e:?}"),
+                })?
+        } else {
+            Vec::new()
+        };
+        let region_points: usize = areas
+            .iter()
+            .flat_map(|a| a.geometry().0.iter())
+            .map(|poly| {
+                poly.exterior().0.len() + poly.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+            })
+            .sum();
+        if line_points + region_points > MAX_CONTOUR_POINTS {
+            return too_many(line_points + region_points);
+        }
         let regions = areas
             .iter()
             .map(|a| {
@@ -513,8 +554,8 @@ impl Contours {
             levels,
             lines,
             labels: true,
-            filled: false,
             regions,
+            filled,
             z_range: (zmin, zmax),
             extent: ((xs[0], xs[nx - 1]), (ys[0], ys[ny - 1])),
         })

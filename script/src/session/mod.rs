@@ -282,7 +282,7 @@ impl Session {
     /// every event it made.
     pub fn submit_cell(
         &self,
-        code: String,
+        code: Arc<str>,
         name: String,
         forms: Forms,
         commands: bool,
@@ -300,7 +300,7 @@ impl Session {
     /// Run a cell and wait for how it ended (see [`Session::submit_cell`]).
     pub fn cell(&self, code: &str, name: &str, forms: Forms, commands: bool) -> Answer {
         let (tx, rx) = channel();
-        let sent = self.submit_cell(code.into(), name.into(), forms, commands, move |a| {
+        let sent = self.submit_cell(Arc::from(code), name.into(), forms, commands, move |a| {
             let _ = tx.send(a);
         });
         if !sent {
@@ -353,7 +353,7 @@ impl Drop for Session {
 /// A cell: REPL commands or Rhai.
 fn run_cell(
     interp: &mut Interpreter,
-    code: &str,
+    code: &Arc<str>,
     name: &str,
     forms: Forms,
     commands: bool,
@@ -382,8 +382,16 @@ fn run_cell(
         }
     }
     interp.set_source_name(name);
-    match interp.run(code) {
+    match interp.run_shared(code.clone()) {
         Ok(o) => Answer::Value(CellOutput {
+            json: if forms.json {
+                match interp.json_checked(&o.value) {
+                    Ok(j) => j,
+                    Err(e) => return Answer::Error(internal_error(&e)),
+                }
+            } else {
+                serde_json::Value::Null
+            },
             printed: o.printed.clone(),
             text: if forms.text {
                 interp.text(&o.value)
@@ -398,11 +406,6 @@ fn run_cell(
                     .collect()
             } else {
                 Vec::new()
-            },
-            json: if forms.json {
-                interp.json(&o.value)
-            } else {
-                serde_json::Value::Null
             },
         }),
         Err(e) => Answer::Error(e),

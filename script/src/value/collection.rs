@@ -11,6 +11,7 @@ const WIDTH: usize = 80;
 const SHOWN: usize = 12;
 
 fn elided(a: &Array, cx: Cx) -> Vec<String> {
+    let cx = cx.deeper();
     if a.len() > SHOWN {
         let mut v: Vec<String> = a[..5].iter().map(|x| inline_in(x, cx)).collect();
         v.push(format!("... {} more ...", a.len() - 10));
@@ -26,6 +27,9 @@ impl Show for Array {
         "array"
     }
     fn inline(&self, cx: Cx) -> String {
+        if cx.too_deep() {
+            return "[…]".into();
+        }
         format!("[{}]", elided(self, cx).join(", "))
     }
     fn text(&self, cx: Cx) -> String {
@@ -40,7 +44,10 @@ impl Show for Array {
         format!("[\n{}\n]", items.join(",\n"))
     }
     fn json(&self, cx: Cx) -> Value {
-        Value::Array(self.iter().map(|x| json(x, cx)).collect())
+        if cx.too_deep() {
+            return Value::String("[…]".into());
+        }
+        Value::Array(self.iter().map(|x| json(x, cx.deeper())).collect())
     }
 }
 
@@ -58,9 +65,12 @@ impl Show for Map {
         "map"
     }
     fn inline(&self, cx: Cx) -> String {
+        if cx.too_deep() {
+            return "#{…}".into();
+        }
         let parts: Vec<String> = ordered(self, cx)
             .into_iter()
-            .map(|(k, v)| format!("{k}: {}", inline_in(v, cx)))
+            .map(|(k, v)| format!("{k}: {}", inline_in(v, cx.deeper())))
             .collect();
         format!("#{{{}}}", parts.join(", "))
     }
@@ -77,15 +87,18 @@ impl Show for Map {
             .unwrap_or(0);
         let lines: Vec<String> = entries
             .iter()
-            .map(|(k, v)| format!("  {k:<width$}  {}", inline_in(v, cx)))
+            .map(|(k, v)| format!("  {k:<width$}  {}", inline_in(v, cx.deeper())))
             .collect();
         format!("#{{\n{}\n}}", lines.join("\n"))
     }
     fn json(&self, cx: Cx) -> Value {
+        if cx.too_deep() {
+            return Value::String("#{…}".into());
+        }
         Value::Object(
             ordered(self, cx)
                 .into_iter()
-                .map(|(k, v)| (k, json(v, cx)))
+                .map(|(k, v)| (k, json(v, cx.deeper())))
                 .collect(),
         )
     }
@@ -94,7 +107,7 @@ impl Show for Map {
     fn html(&self, cx: Cx) -> Option<String> {
         let entries = ordered(self, cx);
         let numeric = entries.iter().all(|(_, v)| v.is_float() || v.is_int());
-        let cell = |v: &Dynamic| escape_html(&inline_in(v, cx));
+        let cell = |v: &Dynamic| escape_html(&inline_in(v, cx.deeper()));
         let mut s = String::from("<table class=\"dataframe\" border=\"1\">\n");
         if numeric {
             s.push_str("  <thead>\n    <tr style=\"text-align: right;\">\n");

@@ -61,16 +61,70 @@ pub fn register_types(engine: &mut rhai::Engine) {
 pub struct Cx<'a> {
     /// The order the script wrote map keys in.
     pub orders: &'a KeyOrders,
+    /// How deep inside arrays and maps the value being shown is.
+    pub depth: usize,
+}
+
+/// Arrays and maps nested deeper than this are shown as `[…]` and `#{…}`
+/// and refused by JSON output (`to_json`, `save_json`, `eval --json`):
+/// every walk over a value stops here, so no value, however it was built,
+/// can exhaust the stack of what shows it.
+pub const MAX_DEPTH: usize = 64;
+
+impl<'a> Cx<'a> {
+    /// At the top of a value, with the engine's key orders.
+    pub fn new(orders: &'a KeyOrders) -> Cx<'a> {
+        Cx { orders, depth: 0 }
+    }
+
+    /// For what a value holds.
+    pub fn deeper(self) -> Cx<'a> {
+        Cx {
+            depth: self.depth + 1,
+            ..self
+        }
+    }
+
+    /// Past [`MAX_DEPTH`].
+    pub fn too_deep(self) -> bool {
+        self.depth >= MAX_DEPTH
+    }
 }
 
 impl Cx<'_> {
     /// For values shown outside any engine (keys sorted).
     pub fn detached() -> Cx<'static> {
         static EMPTY: std::sync::OnceLock<KeyOrders> = std::sync::OnceLock::new();
-        Cx {
-            orders: EMPTY.get_or_init(KeyOrders::default),
-        }
+        Cx::new(EMPTY.get_or_init(KeyOrders::default))
     }
+}
+
+/// Whether `v` nests arrays or maps more than [`MAX_DEPTH`] deep (the walk
+/// itself stops there).
+pub fn too_deep(v: &Dynamic) -> bool {
+    fn walk(v: &Dynamic, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        if let Some(a) = v.read_lock::<Array>() {
+            return a.iter().any(|x| walk(x, depth + 1));
+        }
+        if let Some(m) = v.read_lock::<Map>() {
+            return m.values().any(|x| walk(x, depth + 1));
+        }
+        false
+    }
+    walk(v, 0)
+}
+
+/// JSON of a value, refused when it nests past [`MAX_DEPTH`].
+pub fn json_checked(v: &Dynamic, cx: Cx) -> Result<Value, String> {
+    if too_deep(v) {
+        return Err(format!(
+            "the value nests arrays or maps more than {MAX_DEPTH} levels deep; JSON output refuses it"
+        ));
+    }
+    Ok(json(v, cx))
 }
 
 /// How one type of script value is shown (the core's [`CoreShow`] with
@@ -268,7 +322,7 @@ pub mod printing {
                 .with_comments([SHOWN])
                 .set_into_module(m, move |ctx: NativeCallContext, v: &mut T| {
                     let st = crate::state::state(&ctx);
-                    text(v, super::Cx { orders: &st.orders })
+                    text(v, super::Cx::new(&st.orders))
                 });
         }
     }

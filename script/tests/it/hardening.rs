@@ -370,7 +370,7 @@ fn bad_csv_files_are_errors_not_guesses() {
 #[test]
 fn the_file_policy_cannot_be_raced() {
     use scaling_lab_script::files::FilePolicy;
-    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::{AtomicBool, AtomicU64};
     use std::sync::Arc;
 
     let root = tempfile::tempdir().unwrap();
@@ -387,50 +387,56 @@ fn the_file_policy_cannot_be_raced() {
     std::os::unix::fs::symlink(&outside, out.join("sub_link")).unwrap();
     let policy = FilePolicy::new(out.clone(), vec![data.clone()]);
     let stop = Arc::new(AtomicBool::new(false));
+    let swaps = Arc::new(AtomicU64::new(0));
+    // At least 3,000 tries, and on until the other side has swapped 300
+    // times (on a loaded machine it gets fewer turns).
+    let enough = |tries: usize, swaps: &AtomicU64| {
+        tries >= 3000 && swaps.load(Ordering::Relaxed) >= 300 || tries >= 300_000
+    };
 
     // Reads: race.csv is a regular file, then a symlink to the secret.
     let swapper = {
-        let (data, outside, stop) = (data.clone(), outside.clone(), stop.clone());
+        let (data, outside, stop, count) =
+            (data.clone(), outside.clone(), stop.clone(), swaps.clone());
         std::thread::spawn(move || {
-            let mut swaps = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 let _ = std::os::unix::fs::symlink(outside.join("secret.csv"), data.join("l.tmp"));
                 let _ = std::fs::rename(data.join("l.tmp"), data.join("race.csv"));
                 let _ = std::fs::write(data.join("f.tmp"), "N,loss\n1,2\n");
                 let _ = std::fs::rename(data.join("f.tmp"), data.join("race.csv"));
-                swaps += 1;
+                count.fetch_add(1, Ordering::Relaxed);
             }
-            swaps
         })
     };
     let path = data.join("race.csv").display().to_string();
-    let (mut leaked, mut read_ok) = (0, 0);
-    for _ in 0..3000 {
+    let (mut leaked, mut read_ok, mut tries) = (0, 0, 0);
+    while !enough(tries, &swaps) {
+        tries += 1;
         if let Ok(text) = policy.read_to_string(&path) {
             read_ok += 1;
             leaked += usize::from(text.contains("SECRET"));
         }
     }
     stop.store(true, Ordering::Relaxed);
-    let swaps = swapper.join().unwrap();
+    swapper.join().unwrap();
+    let swaps_done = swaps.swap(0, Ordering::Relaxed);
     assert_eq!(
         leaked, 0,
-        "{leaked} of 3000 reads returned the file outside"
+        "{leaked} of {tries} reads returned the file outside"
     );
     assert!(
-        read_ok > 0 && swaps > 100,
-        "the race ran: {read_ok} reads, {swaps} swaps"
+        read_ok > 0 && swaps_done >= 300,
+        "the race ran: {read_ok} reads, {swaps_done} swaps"
     );
 
     // Writes: out/sub and a symlink to the outside folder trade names.
     stop.store(false, Ordering::Relaxed);
     let exchanger = {
-        let (out, stop) = (out.clone(), stop.clone());
+        let (out, stop, count) = (out.clone(), stop.clone(), swaps.clone());
         std::thread::spawn(move || {
             let a = std::ffi::CString::new(out.join("sub").as_os_str().as_encoded_bytes()).unwrap();
             let b = std::ffi::CString::new(out.join("sub_link").as_os_str().as_encoded_bytes())
                 .unwrap();
-            let mut swaps = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 // renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
                 let r = unsafe {
@@ -443,28 +449,26 @@ fn the_file_policy_cannot_be_raced() {
                         2,
                     )
                 };
-                swaps += u64::from(r == 0);
+                count.fetch_add(u64::from(r == 0), Ordering::Relaxed);
             }
-            swaps
         })
     };
-    let mut written = 0;
-    for i in 0..3000 {
-        written += usize::from(
-            policy
-                .write(&format!("sub/w{i}.csv"), &["csv"], b"x\n")
-                .is_ok(),
-        );
+    let (mut written, mut tries) = (0, 0);
+    while !enough(tries, &swaps) {
+        let name = format!("sub/w{tries}.csv");
+        written += usize::from(policy.write(&name, &["csv"], b"x\n").is_ok());
+        tries += 1;
     }
     stop.store(true, Ordering::Relaxed);
-    let swaps = exchanger.join().unwrap();
+    exchanger.join().unwrap();
+    let swaps = swaps.load(Ordering::Relaxed);
     let escaped = std::fs::read_dir(&outside).unwrap().count() - 1;
     assert_eq!(
         escaped, 0,
-        "{escaped} of 3000 writes landed outside the output folder"
+        "{escaped} of {tries} writes landed outside the output folder"
     );
     assert!(
-        written > 0 && swaps > 100,
+        written > 0 && swaps >= 300,
         "the race ran: {written} writes, {swaps} swaps"
     );
 }

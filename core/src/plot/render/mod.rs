@@ -90,6 +90,7 @@ impl ImageFormat {
 
 /// The figure as an SVG document.
 pub fn to_svg(fig: &Figure) -> Result<String> {
+    fig.draw_cost().check(true)?;
     let (w, h) = fig.pixels();
     let mut svg = Svg::new(w, h);
     {
@@ -120,6 +121,7 @@ fn raster(fig: &Figure) -> Result<Raster> {
 
 /// The figure as a PNG image.
 pub fn to_png(fig: &Figure) -> Result<Vec<u8>> {
+    fig.draw_cost().check(false)?;
     raster(fig)?.png()
 }
 
