@@ -198,6 +198,7 @@ impl Default for ShapeSearchOptions {
 impl ShapeSearchOptions {
     /// The search for `target` non-embedding parameters.
     pub fn search(&self, target: f64) -> Result<ShapeSearch> {
+        let target = check::positive_at_most("N", target, crate::transformer::MAX_PARAMS)?;
         let count = self.count.get();
         if count > 100.0 {
             return Err(Error::invalid("count", "from 1 to 100", count));

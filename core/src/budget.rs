@@ -128,7 +128,7 @@ impl Budget {
         self.script.store(ops, Ordering::Relaxed);
         if self.interrupt.load(Ordering::Relaxed) {
             Some(Stop::Interrupted)
-        } else if self.over() || (ops % 256 == 0 && self.overtime()) {
+        } else if self.over() || (ops.is_multiple_of(256) && self.overtime()) {
             Some(Stop::OverBudget)
         } else {
             None

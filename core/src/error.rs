@@ -64,7 +64,7 @@ pub enum Error {
         limit: u64,
     },
     /// A result or an input larger than the size limit allows.
-    #[error("{what} would have {size:.0} elements, more than the size limit of {limit}")]
+    #[error("{what} would have {} elements, more than the size limit of {limit}", format_value(*size))]
     TooLarge {
         /// What would be built.
         what: String,

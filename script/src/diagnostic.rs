@@ -40,6 +40,16 @@ fn user_type(t: &str) -> &str {
     }
 }
 
+/// A type with its article: "a vector", "an integer".
+fn a(t: &str) -> String {
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {t}")
+}
+
 /// Names close to `name` among `candidates` (for "did you mean").
 pub fn similar<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut scored: Vec<(f64, &str)> = candidates
@@ -185,11 +195,20 @@ pub fn message_in(err: &EvalAltResult, variables: &[String], script_fns: &[Strin
             e => format!("expected {e}, got {}", user_type(actual)),
         },
         EvalAltResult::ErrorIndexingType(what, _) => match what.split_once(" [") {
-            Some((ty, idx)) => format!(
-                "cannot index a {} with a {}",
-                user_type(ty),
-                user_type(idx.trim_end_matches(']'))
-            ),
+            // `vector [f64] = i64`: an assignment through an index.
+            Some((ty, rest)) => match rest.split_once("] = ") {
+                Some((idx, value)) => format!(
+                    "indexing: cannot set an element of {} by {} index to {}",
+                    a(user_type(ty)),
+                    a(user_type(idx)),
+                    a(user_type(value))
+                ),
+                None => format!(
+                    "indexing: cannot index {} with {}",
+                    a(user_type(ty)),
+                    a(user_type(rest.trim_end_matches(']')))
+                ),
+            },
             None => format!("cannot index {what}"),
         },
         EvalAltResult::ErrorVariableNotFound(name, _) => {

@@ -49,6 +49,14 @@ pub mod api {
         json_text(&ctx, &value, Cx::new(&st.orders))
     }
 
+    /// Maps as JSON through the same depth-checked path: Rhai's own
+    /// `Map::to_json` is more specific than `Dynamic` and would otherwise win,
+    /// writing any depth and dropping key order.
+    #[rhai_fn(name = "to_json", return_raw)]
+    pub fn map_to_json(ctx: NativeCallContext, value: rhai::Map) -> ScriptResult<String> {
+        to_json(ctx, value.into())
+    }
+
     /// A table (or a vector, as one column) as CSV text with a header row.
     ///
     /// ```rhai

@@ -653,23 +653,23 @@ fn reduction<T>(
     ns_each: u64,
     f: impl FnOnce(&[f64]) -> scaling_lab_core::Result<T>,
 ) -> ScriptResult<T> {
-    let v = values(ctx, xs)?;
+    let v = values(ctx, "xs", xs)?;
     charge(ctx, v.len(), ns_each)?;
     f(&v).map_err(|e| fail(ctx, e))
 }
 
 /// A vector argument of a reduction (a vector or an array of numbers, may be empty).
-fn values(ctx: &NativeCallContext, x: &Dynamic) -> ScriptResult<Vector> {
+fn values(ctx: &NativeCallContext, arg: &str, x: &Dynamic) -> ScriptResult<Vector> {
     if let Some(v) = x.read_lock::<Vector>() {
         return Ok(v.clone());
     }
     match x.read_lock::<Array>() {
         Some(a) if a.is_empty() => Ok(Vector::default()),
-        Some(a) => Ok(Vector::new(args::array_numbers(ctx, "xs", &a)?)),
+        Some(a) => Ok(Vector::new(args::array_numbers(ctx, arg, &a)?)),
         None => Err(fail(
             ctx,
             format!(
-                "xs must be a vector or an array of numbers, got {}",
+                "{arg} must be a vector or an array of numbers, got {}",
                 args::type_name(x)
             ),
         )),
@@ -693,7 +693,7 @@ pub mod api {
             super::charge(&ctx, n as usize, work::SIMPLE)?;
             return Ok(r.clone().map(|i| i as FLOAT).collect());
         }
-        super::values(&ctx, &values)
+        super::values(&ctx, "values", &values)
     }
 
     /// `count` zeros (numpy `zeros`).
@@ -1086,7 +1086,7 @@ pub mod api {
         lo: Dynamic,
         hi: Dynamic,
     ) -> ScriptResult<Vector> {
-        let v = super::values(&ctx, &x)?;
+        let v = super::values(&ctx, "x", &x)?;
         super::charge(&ctx, v.len(), work::SIMPLE)?;
         let (lo, hi) = (
             args::number(&ctx, "lo", &lo)?,
@@ -1106,7 +1106,7 @@ pub mod api {
             let v = lift(&ctx, scaling_lab_core::error::check::finite("x", v))?;
             return Ok(Dynamic::from_float(elementwise::round_to(v, decimals)));
         }
-        let v = super::values(&ctx, &x)?;
+        let v = super::values(&ctx, "x", &x)?;
         super::charge(&ctx, v.len(), work::SIMPLE)?;
         Ok(Dynamic::from(
             v.iter()
@@ -1238,7 +1238,7 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "quantile", return_raw)]
     pub fn quantile(ctx: NativeCallContext, xs: Dynamic, q: Dynamic) -> ScriptResult<Dynamic> {
-        let v = super::values(&ctx, &xs)?;
+        let v = super::values(&ctx, "xs", &xs)?;
         super::charge(&ctx, v.len(), work::MATH)?;
         if v.is_empty() {
             return Err(fail(&ctx, Error::Empty { arg: "xs".into() }));
@@ -1303,7 +1303,7 @@ pub mod api {
         let vs = parts
             .iter()
             .enumerate()
-            .map(|(i, p)| super::values(&ctx, p).map_err(|_| {
+            .map(|(i, p)| super::values(&ctx, &format!("parts[{i}]"), p).map_err(|_| {
                 fail(&ctx, format!("parts[{i}] must be a vector or an array of numbers (or every part a Table), got {}", args::type_name(p)))
             }))
             .collect::<ScriptResult<Vec<Vector>>>()?;

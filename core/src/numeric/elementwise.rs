@@ -519,6 +519,12 @@ impl Unary {
         let r = self.apply(x);
         if r.is_finite() {
             Ok(r)
+        } else if let Some(why) = self.outside_domain(x) {
+            Err(Error::NotFinite(format!(
+                "{}({}) is undefined: {why}",
+                self.name(),
+                format_value(x)
+            )))
         } else {
             Err(Error::NotFinite(format!(
                 "{}({}) is {}",
@@ -526,6 +532,17 @@ impl Unary {
                 format_value(x),
                 describe(r)
             )))
+        }
+    }
+
+    /// Why `x` is outside the function's domain, if it is.
+    fn outside_domain(self, x: f64) -> Option<&'static str> {
+        match self {
+            Unary::Ln | Unary::Log10 | Unary::Log2 if x <= 0.0 || x.is_nan() => {
+                Some("a logarithm needs a positive number")
+            }
+            Unary::Sqrt if x < 0.0 => Some("a square root needs a number of 0 or more"),
+            _ => None,
         }
     }
 }
@@ -549,7 +566,21 @@ pub fn unary(f: Unary, x: &[f64]) -> Result<Vec<f64>> {
 }
 
 /// `f(x)` for each x, overwriting x (same caveat as [`binary_into_left`]).
+/// An input outside the function's domain is named with its position and
+/// value (`element 3: ln(0) is undefined: ...`).
 pub fn unary_in_place(f: Unary, x: &mut [f64]) -> Result<()> {
+    if let Some((i, v)) = x
+        .iter()
+        .enumerate()
+        .find(|(_, v)| f.outside_domain(**v).is_some())
+    {
+        return Err(Error::NotFinite(format!(
+            "element {i}: {}",
+            f.checked(*v)
+                .err()
+                .map_or_else(String::new, |e| e.to_string())
+        )));
+    }
     let mut ok = true;
     for v in x.iter_mut() {
         *v = f.apply(*v);
@@ -686,9 +717,15 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.to_string(), "element 1 of the result would be NaN");
         let e = unary(Unary::Ln, &[1.0, 2.0, -1.0]).unwrap_err();
-        assert_eq!(e.to_string(), "element 2 of the result would be NaN");
+        assert_eq!(
+            e.to_string(),
+            "element 2: ln(-1) is undefined: a logarithm needs a positive number"
+        );
         let e = unary(Unary::Ln, &[0.0]).unwrap_err();
-        assert_eq!(e.to_string(), "element 0 of the result would be NaN");
+        assert_eq!(
+            e.to_string(),
+            "element 0: ln(0) is undefined: a logarithm needs a positive number"
+        );
         let e = binary(Binary::Mul, Side::Slice(&[1e308]), Side::Scalar(10.0)).unwrap_err();
         assert_eq!(e.to_string(), "element 0 of the result would be inf");
         assert_eq!(

@@ -248,8 +248,10 @@ impl Series {
 
     /// The area between `lower` and `upper` over `xs`.
     pub fn band(xs: Vec<f64>, lower: Vec<f64>, upper: Vec<f64>) -> Result<Series> {
+        check::same_length("xs", xs.len(), "lower", lower.len())?;
+        check::same_length("xs", xs.len(), "upper", upper.len())?;
+        finite_all("lower", &lower)?;
         let mut s = Series::new(Mark::Band, xs, lower)?;
-        check::same_length("lower", s.ys.len(), "upper", upper.len())?;
         finite_all("upper", &upper)?;
         s.upper = Some(upper);
         Ok(s)

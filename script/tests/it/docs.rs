@@ -117,7 +117,7 @@ fn readme_examples_run() {
 fn every_options_map_has_its_struct() {
     use scaling_lab_script::options::{of, OPTION_SETS};
     // Maps that are data, not options: a table's old-to-new column names.
-    const DATA_MAPS: &[(&str, usize)] = &[("rename", 1)];
+    const DATA_MAPS: &[(&str, usize)] = &[("rename", 1), ("to_json", 0)];
     let mut engine = rhai::Engine::new_raw();
     engine.register_global_module(scaling_lab_script::package());
     let meta: serde_json::Value =

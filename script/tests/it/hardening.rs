@@ -472,3 +472,66 @@ fn the_file_policy_cannot_be_raced() {
         "the race ran: {written} writes, {swaps} swaps"
     );
 }
+
+/// However deep a value nests, showing it stops at one depth and JSON
+/// output refuses it; nothing walks it to the bottom. (Run in a Session,
+/// as every front end runs scripts: Rhai itself walks nested values when
+/// it copies and sizes them, which the session's large stack allows.)
+#[test]
+fn deeply_nested_values_are_shown_to_a_depth_and_refused_as_json() {
+    use scaling_lab_script::session::{Answer, Forms};
+    let s = scaling_lab_script::Session::new();
+    let value = |code: &str, forms: Forms| match s.cell(code, "<test>", forms, false) {
+        Answer::Value(v) => Ok(v),
+        Answer::Error(e) => Err(e.message),
+        other => panic!("{other:?}"),
+    };
+    for build in [
+        "let m = #{}; for i in 0..8000 { m = #{a: m}; }",
+        "let m = []; for i in 0..8000 { m = [m]; }",
+        "let m = #{}; for i in 0..3000 { m = #{a: [m]}; }",
+    ] {
+        value(build, Forms::TEXT).unwrap();
+        let text = value("m", Forms::TEXT).unwrap().text.unwrap();
+        assert!(
+            text.contains('…') && text.len() < 1000,
+            "{}",
+            &text[..text.len().min(200)]
+        );
+        let bundle = value("m", Forms::BUNDLE).unwrap().bundle;
+        assert!(bundle.iter().all(|(_, c)| c.len() < 10_000));
+        for code in ["save_json(m, \"deep.json\")", "to_json(m)"] {
+            let e = value(code, Forms::TEXT).unwrap_err();
+            assert!(e.contains("more than 64 levels"), "{code}: {e}");
+        }
+        let e = value("m", Forms::JSON).unwrap_err();
+        assert!(e.contains("more than 64 levels"), "{e}");
+    }
+    assert!(!std::path::Path::new("deep.json").exists());
+    // Shallow values are shown whole.
+    let j = value("to_json([[1], #{a: 2}])", Forms::TEXT)
+        .unwrap()
+        .text
+        .unwrap();
+    assert!(j.contains("\"a\": 2"), "{j}");
+}
+
+/// Figure text that XML forbids still makes a document that parses.
+#[test]
+fn svg_text_with_control_characters_is_valid_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = EngineConfig {
+        out_dir: Some(dir.path().to_path_buf()),
+        ..EngineConfig::default()
+    };
+    let mut s = Interpreter::with_config(config, true);
+    s.run("let c = chart(#{title: \"a\\u0001b\\ufffe<&>\\\"\"}); c.line([1, 2], [1, 2], #{label: \"x\\u0007\\ny\"}); c.save(\"t.svg\")")
+        .unwrap();
+    let svg = std::fs::read_to_string(dir.path().join("t.svg")).unwrap();
+    roxmltree::Document::parse(&svg).expect("the SVG parses as XML");
+    let e = s
+        .run(&format!("chart(#{{title: \"{}\"}})", "x".repeat(1001)))
+        .unwrap_err()
+        .message;
+    assert!(e.contains("at most 1,000 characters"), "{e}");
+}
