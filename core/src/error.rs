@@ -176,6 +176,16 @@ pub mod check {
         Ok(v)
     }
 
+    /// `v` must be a positive whole number of at most `max` (GPUs,
+    /// sequences, tokens): a fraction of a sequence is not a smaller batch.
+    pub fn count_at_most(arg: &str, v: f64, max: f64) -> Result<f64> {
+        let v = positive_at_most(arg, v, max)?;
+        if v.fract() != 0.0 {
+            return Err(Error::invalid(arg, "a positive whole number", v));
+        }
+        Ok(v)
+    }
+
     /// `v` must be finite and >= 0.
     #[inline]
     pub fn non_negative(arg: &str, v: f64) -> Result<f64> {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{check, Error, Result};
 use crate::hardware::{Accelerator, Precision};
-use crate::input::{Numbers, Positive};
+use crate::input::{Count, Numbers, Positive};
 use crate::table::{NumFormat, Record};
 use crate::transformer::{FlopConvention, Transformer};
 
@@ -46,8 +46,8 @@ impl Record for KvCache {
 /// MQA through n_kv_heads), or MLA's compressed latent.
 pub fn kv_cache(t: &Transformer, tokens: f64, batch: f64, dtype: Precision) -> Result<KvCache> {
     t.validate()?;
-    let tokens = check::positive_at_most("tokens", tokens, 1e10)?;
-    let batch = check::positive_at_most("batch", batch, 1e8)?;
+    let tokens = check::count_at_most("tokens", tokens, 1e10)?;
+    let batch = check::count_at_most("batch", batch, 1e8)?;
     let per_token = t.n_layer * t.kv_values_per_token_layer() * dtype.bytes();
     Ok(KvCache {
         tokens,
@@ -64,7 +64,7 @@ pub struct KvCacheOptions {
     /// Tokens per sequence (a vector sweeps them); the model's context when absent.
     pub tokens: Option<Numbers>,
     /// Sequences.
-    pub batch: Positive,
+    pub batch: Count,
     /// Format of the cached keys and values.
     pub dtype: Precision,
 }
@@ -73,7 +73,7 @@ impl Default for KvCacheOptions {
     fn default() -> Self {
         KvCacheOptions {
             tokens: None,
-            batch: Positive::new("", 1.0).expect("1 is positive"),
+            batch: Count::new("", 1.0).expect("1 is a count"),
             dtype: Precision::Bf16,
         }
     }
@@ -87,7 +87,7 @@ pub struct ServingOptions {
     pub hardware: String,
     /// Accelerators the model is split across.
     #[serde(default = "one")]
-    pub count: Positive,
+    pub count: Count,
     /// Sequences decoded together (a vector sweeps them).
     #[serde(default = "one_number")]
     pub batch: Numbers,
@@ -109,8 +109,8 @@ pub struct ServingOptions {
     pub convention: FlopConvention,
 }
 
-fn one() -> Positive {
-    Positive::new("", 1.0).expect("1 is positive")
+fn one() -> Count {
+    Count::new("", 1.0).expect("1 is a count")
 }
 
 fn one_number() -> Numbers {
@@ -202,9 +202,9 @@ fn weights_read(t: &Transformer, total_bytes: f64, bytes_per: f64, batch: f64) -
 /// Serve `t` on `s`.
 pub fn serving(t: &Transformer, s: &ServingSetup) -> Result<Serving> {
     let c = t.counts()?;
-    let count = check::positive_at_most("count", s.count, 1e6)?;
-    let batch = check::positive_at_most("batch", s.batch, 1e8)?;
-    let context = check::positive_at_most("context", s.context, 1e9)?;
+    let count = check::count_at_most("count", s.count, 1e6)?;
+    let batch = check::count_at_most("batch", s.batch, 1e8)?;
+    let context = check::count_at_most("context", s.context, 1e9)?;
     if let Some(p) = s.usd_per_hour {
         check::positive_at_most("usd_per_hour", p, 1e6)?;
     }

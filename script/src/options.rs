@@ -56,7 +56,9 @@ pub fn read_value<T: DeserializeOwned + JsonSchema + 'static>(
     serde_path_to_error::deserialize::<_, T>(json.clone()).map_err(|e| {
         let mut path = e.path().to_string();
         let msg = e.into_inner().to_string();
-        if path == "." {
+        if msg.starts_with("missing field ") {
+            path = missing_from(&json, &path);
+        } else if path == "." {
             path = culprit::<T>(&json, &msg).unwrap_or(path);
         }
         fail(ctx, explain(what, &path, &msg, &known))
@@ -75,6 +77,22 @@ fn culprit<T: DeserializeOwned>(json: &Value, msg: &str) -> Option<String> {
             _ => None,
         }
     })
+}
+
+/// The map a missing field is missing from: serde_path_to_error reports
+/// it under the last key read (`count` for `#{count: 2}` without
+/// `hardware`), so trailing segments that name a value, not a map, are
+/// dropped.
+fn missing_from(json: &Value, path: &str) -> String {
+    let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+    let mut here = json;
+    for (i, seg) in segments.iter().enumerate() {
+        match here.get(seg) {
+            Some(next @ Value::Object(_)) => here = next,
+            _ => return segments[..i].join("."),
+        }
+    }
+    path.to_string()
 }
 
 /// The fields of `T`, worked out from its schema once per type.
@@ -451,5 +469,9 @@ mod tests {
             explain("option", ".", "missing field `tokens`", &[]),
             "option tokens is required"
         );
+        let json = serde_json::json!({"count": 2, "cluster": {"gpus": 8}});
+        assert_eq!(missing_from(&json, "count"), "");
+        assert_eq!(missing_from(&json, "cluster.gpus"), "cluster");
+        assert_eq!(missing_from(&json, "cluster"), "cluster");
     }
 }

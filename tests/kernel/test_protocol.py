@@ -111,6 +111,101 @@ class ProtocolTests(unittest.TestCase):
         content, outputs = self.run_cell("1 + 1")
         self.assertEqual(self.result_text(outputs), "2", "the interpreter still answers")
 
+    def shell_reply(self, msg_type, content, timeout=10):
+        """Send a request with any content, and read its reply."""
+        msg = self.kc.session.msg(msg_type, content=content)
+        self.kc.session.send(self.kc.shell_channel.socket, msg)
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                return reply
+
+    def test_every_malformed_request_gets_an_error_reply(self):
+        cases = []
+        for cursor in [-1, 1.5, "3", 2**64, None]:
+            for kind in ["complete_request", "inspect_request"]:
+                content = {"code": "law(", "detail_level": 0}
+                if cursor is not None:
+                    content["cursor_pos"] = cursor
+                cases.append((kind, content))
+        cases += [
+            ("history_request", {"output": False, "raw": True, "hist_access_type": "tail", "n": 2**31}),
+            ("history_request", {"output": False, "raw": True, "hist_access_type": "tail", "n": 1.5}),
+            ("history_request", {"output": False, "raw": True, "hist_access_type": "range",
+                                 "session": 0, "start": 0, "stop": 1e12}),
+            ("history_request", {"output": False, "raw": True, "hist_access_type": "sideways"}),
+            ("execute_request", {"code": 5, "silent": False}),
+            ("is_complete_request", {}),
+        ]
+        for kind, content in cases:
+            reply = self.shell_reply(kind, content)
+            self.assertEqual(reply["msg_type"], kind.replace("_request", "_reply"), (kind, content))
+            if kind == "is_complete_request":
+                # is_complete has no error status; "unknown" is its "cannot tell".
+                self.assertEqual(reply["content"]["status"], "unknown", reply["content"])
+                continue
+            self.assertEqual(reply["content"]["status"], "error", (kind, content, reply["content"]))
+            self.assertTrue(reply["content"].get("evalue"), (kind, content))
+        content, outputs = self.run_cell("1 + 1")
+        self.assertEqual(self.result_text(outputs), "2", "the kernel still answers")
+
+    def test_a_replayed_message_is_not_run_again(self):
+        self.run_cell("let replayed = 0;")
+        info = self.km.get_connection_info()
+        ctx = zmq.Context.instance()
+        sock = ctx.socket(zmq.DEALER)
+        sock.connect(f"tcp://{info['ip']}:{info['shell_port']}")
+        session = self.kc.session
+        msg = session.msg("execute_request", content={"code": "replayed += 1;", "silent": False,
+                                                       "store_history": True, "user_expressions": {},
+                                                       "allow_stdin": False, "stop_on_error": True})
+        frames = session.serialize(msg)
+        for _ in range(3):
+            sock.send_multipart(frames)
+        replies = 0
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            if sock.poll(200):
+                sock.recv_multipart()
+                replies += 1
+        sock.close()
+        self.assertEqual(replies, 1, "one reply, to the first copy only")
+        content, outputs = self.run_cell("replayed")
+        self.assertEqual(self.result_text(outputs), "1", "the cell ran once")
+
+    def test_a_value_nested_too_deep_is_an_error_and_the_kernel_lives(self):
+        content, outputs = self.run_cell("let m = #{}; for i in 0..3000 { m = #{a: [m]}; } m", timeout=60)
+        self.assertEqual(content["status"], "ok", content)
+        text = self.result_text(outputs)
+        self.assertIn("…", text)
+        self.assertLess(len(text), 1000)
+        content, _ = self.run_cell("to_json(m)")
+        self.assertEqual(content["status"], "error")
+        self.assertIn("more than 64 levels", content["evalue"])
+        content, outputs = self.run_cell("2 + 2")
+        self.assertEqual(self.result_text(outputs), "4")
+
+    def test_a_pathological_history_search_ends_and_execution_follows(self):
+        self.run_cell("// " + "a" * (1 << 20))
+        start = time.monotonic()
+        reply = self.shell_reply("history_request", {
+            "output": False, "raw": True, "hist_access_type": "search",
+            "pattern": "*" + "a" * 50_000 + "b", "n": 10, "unique": False}, timeout=30)
+        took = time.monotonic() - start
+        self.assertIn(reply["content"]["status"], ["ok", "error"])
+        content, outputs = self.run_cell("3 + 3")
+        self.assertEqual(self.result_text(outputs), "6")
+        print(f"\npathological history search answered in {took:.2f} s")
+        self.assertLess(took, 10)
+
+    def test_file_refusals_speak_of_the_notebook_folder(self):
+        content, _ = self.run_cell('save_json(1, "/tmp/x.json")')
+        self.assertEqual(content["status"], "error")
+        self.assertNotIn("--out", content["evalue"])
+        content, _ = self.run_cell('read_csv("/etc/passwd")')
+        self.assertEqual(content["status"], "error")
+        self.assertNotIn("--allow-read", content["evalue"])
+
     def test_a_thousand_executions_without_a_leak(self):
         pid = self.km.provisioner.pid
         self.run_cell("let t = arch_sweep();")

@@ -514,7 +514,7 @@ async fn serve(info: ConnectionInfo) -> Result<(), String> {
             }
             // Signed but unreadable: an error reply of its kind, never silence.
             Err(wire::Refused::Unreadable { reply, reason }) => {
-                eprintln!("scaling-lab kernel: could not read {reason}");
+                eprintln!("scaling-lab kernel: could not read the {reason}");
                 if let Some(reply) = reply {
                     let _ = shell_tx.send(*reply).await;
                 }

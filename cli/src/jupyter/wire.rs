@@ -191,7 +191,7 @@ pub async fn read<S: SocketRecv>(
         Refused::Unreadable {
             reply: error_reply(&header.msg_type, &reason)
                 .map(|c| Box::new(JupyterMessage::new(c, Some(&parent)))),
-            reason: format!("a {}: {reason}", header.msg_type),
+            reason: format!("{}: {reason}", header.msg_type),
         }
     };
     let content: Value = serde_json::from_slice(&raw.jparts[3])

@@ -253,6 +253,8 @@ struct Counts {
     panics: Vec<String>,
     silent_non_finite: Vec<String>,
     passed_through: usize,
+    /// Fractions given where a whole count is meant, and accepted.
+    fractional_counts: Vec<String>,
 }
 
 /// List operations keep what they are given: a NaN the host put into an
@@ -458,7 +460,12 @@ fn every_function_and_option_survives_every_bad_value() {
                     };
                     counts.calls += 1;
                     counts.option_calls += 1;
+                    let values = counts.values;
                     judge(&mut s, dir.path(), sig, &code, bad, &mut counts);
+                    let whole = f.takes.contains("whole number") || f.takes.contains("ZeRO stage");
+                    if bad == "0.5" && whole && counts.values > values {
+                        counts.fractional_counts.push(code.clone());
+                    }
                 }
             }
         }
@@ -497,6 +504,11 @@ fn every_function_and_option_survives_every_bad_value() {
         counts.silent_non_finite.is_empty(),
         "silent NaN/inf:\n  {}",
         show(&counts.silent_non_finite)
+    );
+    assert!(
+        counts.fractional_counts.is_empty(),
+        "fractions accepted as whole counts:\n  {}",
+        show(&counts.fractional_counts)
     );
     assert!(counts.baselines > 400, "{} baselines", counts.baselines);
     assert!(
