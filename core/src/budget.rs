@@ -29,6 +29,10 @@ pub mod work {
     /// A one-dimensional search (an allocation under a data-constrained law,
     /// an inference-optimal model): about 300 evaluations.
     pub const SEARCH: u64 = 40_000;
+    /// One training layout's step time and memory (`plan_training`'s candidates).
+    pub const LAYOUT: u64 = 10_000;
+    /// A calibration: about 400 simplex steps over the runs, per run.
+    pub const CALIBRATION_PER_RUN: u64 = 4_000_000;
 }
 
 /// Work charged against a limit, and an interrupt flag.

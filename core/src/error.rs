@@ -36,6 +36,14 @@ pub enum Error {
         name: String,
         known: String,
     },
+    /// An accelerator the catalog does not have: how to describe one.
+    #[error("unknown hardware '{name}'; known: {}; or describe it: hardware(#{{name: \"{name}\", memory: 80e9, bandwidth: 3.35e12, bf16: 989e12}}) (bytes, bytes/s, FLOP/s)", known.join(", "))]
+    UnknownHardware {
+        /// The name asked for.
+        name: String,
+        /// The catalog's names.
+        known: Vec<String>,
+    },
     /// Input that cannot be parsed (a number with a unit, a CSV cell).
     #[error("cannot parse {what} '{text}': {reason}")]
     Parse {

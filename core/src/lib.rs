@@ -33,6 +33,7 @@ pub mod input;
 pub mod laws;
 pub mod memory;
 pub mod numeric;
+pub mod performance;
 pub mod plot;
 pub mod pyformat;
 pub mod serving;

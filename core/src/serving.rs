@@ -83,8 +83,9 @@ impl Default for KvCacheOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServingOptions {
-    /// The accelerator (`hardware()` lists them).
-    pub hardware: String,
+    /// The accelerator: a name (`hardware()` lists them) or a
+    /// `hardware(...)` value.
+    pub hardware: Accelerator,
     /// Accelerators the model is split across.
     #[serde(default = "one")]
     pub count: Count,
@@ -122,7 +123,7 @@ fn bf16() -> Precision {
 }
 
 /// A serving setup.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServingSetup {
     /// The accelerator.
     pub hardware: Accelerator,

@@ -2,6 +2,12 @@
 
 use rhai::plugin::*;
 
+/// A described accelerator, every figure checked, as a script map.
+fn describe(ctx: &NativeCallContext, figures: &rhai::Map) -> crate::args::ScriptResult<Dynamic> {
+    let spec: scaling_lab_core::hardware::AcceleratorSpec = crate::options::read(ctx, figures)?;
+    crate::convert::to_script(ctx, &crate::args::lift(ctx, spec.build())?)
+}
+
 #[export_module]
 pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext, FLOAT};
@@ -76,11 +82,14 @@ pub mod api {
         map1(&ctx, "flops", &flops, cost::flops_to_pf_days)
     }
 
-    /// An accelerator's datasheet numbers: `#{name, memory (bytes),
-    /// bandwidth (bytes/s), interconnect (bytes/s per device,
-    /// bidirectional), bf16, fp8, int8, fp4, tf32 (dense FLOP/s), watts,
+    /// An accelerator's datasheet numbers and the node it usually comes in:
+    /// `#{name, memory (bytes), bandwidth (bytes/s), interconnect (bytes/s
+    /// per device, bidirectional), bf16, fp8, int8, fp4, tf32 (dense
+    /// FLOP/s), watts, generation, gpus_per_node, intra_node_bandwidth,
+    /// inter_node_bandwidth (bytes/s per device and direction), system,
     /// source}`; figures a vendor does not publish are absent. "H100" is the
-    /// SXM board. Prices are yours to give (`usd_per_hour`).
+    /// SXM board. Prices are yours to give (`usd_per_hour`). The map it
+    /// returns (changed or not) is accepted wherever `hardware:` is.
     ///
     /// ```rhai
     /// hardware("H100").memory   // 8.0e10 bytes (the SXM board)
@@ -90,8 +99,46 @@ pub mod api {
         to_script(&ctx, &lift(&ctx, Accelerator::by_name(name))?)
     }
 
+    /// A catalog board with some figures changed: `hardware("H100",
+    /// #{name: "H100 on 200 Gb/s", inter_node_bandwidth: 25e9})`. The
+    /// changes are checked like a described board's.
+    ///
+    /// ```rhai
+    /// hardware("H100", #{inter_node_bandwidth: 25e9}).inter_node_bandwidth   // 2.5e10
+    /// ```
+    #[rhai_fn(name = "hardware", return_raw)]
+    pub fn hardware_changed(
+        ctx: NativeCallContext,
+        name: &str,
+        changes: Map,
+    ) -> ScriptResult<Dynamic> {
+        let base = to_script(&ctx, &lift(&ctx, Accelerator::by_name(name))?)?;
+        let mut map = base.cast::<Map>();
+        for (k, v) in changes {
+            map.insert(k, v);
+        }
+        super::describe(&ctx, &map)
+    }
+
+    /// An accelerator the catalog does not have, described by its figures:
+    /// `hardware(#{name, memory, bandwidth, bf16})` and optionally
+    /// `interconnect`, `fp8`, `int8`, `fp4`, `tf32`, `watts`, `generation`
+    /// (whose calibrated efficiencies apply; "hopper" when absent),
+    /// `gpus_per_node` (8), `intra_node_bandwidth` (half of `interconnect`),
+    /// `inter_node_bandwidth` (50 GB/s), `system`, `source`.
+    ///
+    /// ```rhai
+    /// hardware(#{name: "X1", memory: 96e9, bandwidth: 4e12, bf16: 1.2e15}).gpus_per_node   // 8
+    /// ```
+    #[rhai_fn(name = "hardware", return_raw)]
+    pub fn hardware_described(ctx: NativeCallContext, figures: Map) -> ScriptResult<Dynamic> {
+        super::describe(&ctx, &figures)
+    }
+
     /// The accelerator catalog as a Table: memory (GB), bandwidth (TB/s),
-    /// interconnect (GB/s), dense TFLOP/s by precision, watts, source.
+    /// interconnect (GB/s), dense TFLOP/s by precision, watts, the usual
+    /// node (accelerators, GB/s per accelerator and direction inside and
+    /// out of it), generation, source.
     #[rhai_fn(name = "hardware")]
     pub fn hardware_all() -> scaling_lab_core::table::Table {
         // Missing figures read "n/a", never 0 or NaN.
@@ -102,7 +149,7 @@ pub mod api {
             .iter()
             .map(|a| {
                 vec![
-                    ("name".to_string(), Cell::Text(a.name.into())),
+                    ("name".to_string(), Cell::Text(a.name.to_string())),
                     (
                         "memory GB".to_string(),
                         Cell::Num((a.memory / 1e9 * 10.0).round() / 10.0),
@@ -113,7 +160,20 @@ pub mod api {
                     ("fp8 TFLOP/s".to_string(), opt(a.fp8, 1e12, 1)),
                     ("int8 TOP/s".to_string(), opt(a.int8, 1e12, 1)),
                     ("watts".to_string(), opt(a.watts, 1.0, 0)),
-                    ("source".to_string(), Cell::Text(a.source.into())),
+                    ("gpus/node".to_string(), Cell::Num(a.gpus_per_node)),
+                    (
+                        "intra GB/s".to_string(),
+                        Cell::Num(a.intra_node_bandwidth / 1e9),
+                    ),
+                    (
+                        "inter GB/s".to_string(),
+                        Cell::Num(a.inter_node_bandwidth / 1e9),
+                    ),
+                    (
+                        "generation".to_string(),
+                        Cell::Text(a.generation.name().into()),
+                    ),
+                    ("source".to_string(), Cell::Text(a.source.to_string())),
                 ]
             })
             .collect();
@@ -182,7 +242,7 @@ pub mod api {
         let per_token = lift(&ctx, model_arg(&ctx, &model)?.flops_per_token(o.convention))?;
         let (peak, _) = lift(
             &ctx,
-            peak_of(o.hardware.as_deref(), o.peak_flops, o.precision),
+            peak_of(o.hardware.as_ref(), o.peak_flops, o.precision),
         )?;
         let count = o.count.get();
         let tps = crate::convert::numbers_value(&o.tokens_per_second);

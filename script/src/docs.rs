@@ -51,9 +51,9 @@ fn catalog_names(
                 .map(|a| {
                     let aliases: Vec<String> = a.aliases.iter().map(|x| quoted(x)).collect();
                     if aliases.is_empty() {
-                        quoted(a.name)
+                        quoted(&a.name)
                     } else {
-                        format!("{} (or {})", quoted(a.name), aliases.join(", "))
+                        format!("{} (or {})", quoted(&a.name), aliases.join(", "))
                     }
                 })
                 .collect(),

@@ -26,7 +26,9 @@ pub mod lists;
 pub mod memory;
 pub mod numbers;
 pub mod options;
+
 pub mod output;
+pub mod performance;
 pub mod plot;
 pub mod session;
 pub mod state;
@@ -84,6 +86,11 @@ pub const DOMAINS: &[Domain] = &[
         title: "Compute and time",
         blurb: "FLOPs, PF-days, wall-clock time, hardware and cost.",
         module: || rhai::exported_module!(cost::api),
+    },
+    Domain {
+        title: "Training performance",
+        blurb: "Step time from the model, the layout and the hardware; the fastest layout that fits; calibration to measured runs.",
+        module: || rhai::exported_module!(performance::api),
     },
     Domain {
         title: "Vectors",

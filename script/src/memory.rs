@@ -11,7 +11,6 @@ pub mod api {
     use crate::convert::{record_result, record_results, to_script};
     use crate::options;
     use scaling_lab_core::budget::work;
-    use scaling_lab_core::hardware::Accelerator;
     use scaling_lab_core::input::Numbers;
     use scaling_lab_core::memory::{self, ModelSpec, TrainingOptions};
     use scaling_lab_core::serving::{self, KvCacheOptions, ServingOptions, ServingSetup};
@@ -97,7 +96,7 @@ pub mod api {
         let o: ServingOptions = options::read(&ctx, &options)?;
         let t = lift(&ctx, model_arg(&ctx, &model)?.shape("serving"))?;
         let base = ServingSetup {
-            hardware: lift(&ctx, Accelerator::by_name(&o.hardware))?,
+            hardware: o.hardware.clone(),
             count: o.count.get(),
             batch: 1.0,
             context: t.seq_len,
@@ -109,7 +108,7 @@ pub mod api {
         let setup = |batch: f64, context: f64| ServingSetup {
             batch,
             context,
-            ..base
+            ..base.clone()
         };
         let context = o.context.unwrap_or(Numbers::One(t.seq_len));
         match (&o.batch, &context) {

@@ -371,6 +371,23 @@ option_sets!(
         scaling_lab_core::hardware::BudgetOptions
     ),
     ("mfu", 1, scaling_lab_core::hardware::MfuOptions),
+    ("hardware", 0, scaling_lab_core::hardware::AcceleratorSpec),
+    ("hardware", 1, scaling_lab_core::hardware::AcceleratorSpec),
+    (
+        "training_step",
+        1,
+        scaling_lab_core::performance::StepOptions
+    ),
+    (
+        "plan_training",
+        1,
+        scaling_lab_core::performance::PlanOptions
+    ),
+    (
+        "calibrate",
+        1,
+        scaling_lab_core::performance::calibrate::CalibrateOptions
+    ),
     ("chart", 0, scaling_lab_core::plot::options::ChartOptions),
     ("set", 1, scaling_lab_core::plot::options::ChartOptions),
     ("line", 3, scaling_lab_core::plot::options::SeriesOptions),

@@ -14,8 +14,9 @@ use crate::transformer::{FlopConvention, ModelRef};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct ClusterOptions {
-    /// The accelerator (`hardware()` lists them); or give `peak_flops`.
-    pub hardware: Option<String>,
+    /// The accelerator: a name (`hardware()` lists them) or a
+    /// `hardware(...)` value; or give `peak_flops`.
+    pub hardware: Option<Accelerator>,
     /// Peak FLOP/s of one accelerator, instead of `hardware`.
     pub peak_flops: Option<Positive>,
     /// The precision the matrix multiplications run in (the peak used).
@@ -47,15 +48,12 @@ impl Default for ClusterOptions {
 /// Peak FLOP/s from `hardware` at `precision`, or `peak_flops`; and the
 /// accelerator's power when it is known.
 pub fn peak_of(
-    hardware: Option<&str>,
+    hardware: Option<&Accelerator>,
     peak_flops: Option<Positive>,
     precision: Precision,
 ) -> Result<(f64, Option<f64>)> {
     match (hardware, peak_flops) {
-        (Some(h), None) => {
-            let a = Accelerator::by_name(h)?;
-            Ok((a.peak(precision)?, a.watts))
-        }
+        (Some(a), None) => Ok((a.peak(precision)?, a.watts)),
         (None, Some(p)) => Ok((p.get(), None)),
         (Some(_), Some(_)) => Err(Error::InvalidArgument {
             arg: "hardware".into(),
@@ -73,7 +71,7 @@ pub fn peak_of(
 impl ClusterOptions {
     /// The cluster.
     pub fn cluster(&self) -> Result<Cluster> {
-        let (peak, watts) = peak_of(self.hardware.as_deref(), self.peak_flops, self.precision)?;
+        let (peak, watts) = peak_of(self.hardware.as_ref(), self.peak_flops, self.precision)?;
         let mfu = self.mfu.ok_or_else(|| Error::InvalidArgument {
             arg: "mfu".into(),
             expected: "given: model FLOPs utilisation in (0, 1]; 0.3-0.5 is typical",
@@ -164,9 +162,10 @@ pub struct BudgetOptions {
 pub struct MfuOptions {
     /// Tokens per second of the whole job (a vector gives one MFU each).
     pub tokens_per_second: Numbers,
-    /// The accelerator (`hardware()` lists them); or give `peak_flops`.
+    /// The accelerator: a name (`hardware()` lists them) or a
+    /// `hardware(...)` value; or give `peak_flops`.
     #[serde(default)]
-    pub hardware: Option<String>,
+    pub hardware: Option<Accelerator>,
     /// Peak FLOP/s of one accelerator, instead of `hardware`.
     #[serde(default)]
     pub peak_flops: Option<Positive>,

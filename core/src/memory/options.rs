@@ -54,8 +54,9 @@ pub struct TrainingOptions {
     /// An fp32 master copy of the weights; on when absent and the weights
     /// are narrower than fp32.
     pub master_weights: Option<bool>,
-    /// An accelerator to check the fit against (`hardware()` lists them).
-    pub hardware: Option<String>,
+    /// An accelerator to check the fit against: a name (`hardware()`
+    /// lists them) or a `hardware(...)` value.
+    pub hardware: Option<Accelerator>,
 }
 
 impl Default for TrainingOptions {
@@ -149,12 +150,9 @@ impl TrainingOptions {
         }
     }
 
-    /// The accelerator named by `hardware`, if any.
+    /// The accelerator of `hardware`, if any.
     pub fn accelerator(&self) -> Result<Option<Accelerator>> {
-        self.hardware
-            .as_deref()
-            .map(Accelerator::by_name)
-            .transpose()
+        Ok(self.hardware.clone())
     }
 }
 

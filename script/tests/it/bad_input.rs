@@ -115,6 +115,10 @@ fn positional(function: &str, param: &str, ty: &str, arity: usize) -> String {
         ("table", "names") => "[\"a\"]",
         ("table", "columns") => "[[1, 2]]",
         ("save_csv" | "to_csv" | "save_json" | "to_json" | "to_html", "value" | "v" | "x") => "T",
+        ("calibrate", "runs") => {
+            "[#{model: \"llama3-8b\", hardware: \"H100\", gpus: 8, batch: 8, seq_len: 2048, step_seconds: 1}]"
+        }
+        ("perf_model", "name") => "\"A100\"",
         (_, "model") => "\"llama3-8b\"",
         (_, "u" | "U") => "1e12",
         _ => "",
@@ -173,6 +177,19 @@ fn baseline_options(function: &str, position: usize) -> BTreeMap<&'static str, &
             ("usd_per_hour", "2"),
         ],
         ("inference_optimal", _) => &[("loss", "2.5"), ("inference_tokens", "1e12")],
+        ("training_step" | "plan_training", _) => &[
+            ("hardware", "\"H100\""),
+            ("gpus", "8"),
+            ("batch", "8"),
+            ("seq_len", "2048"),
+        ],
+        ("calibrate", _) => &[("fit", "[\"matmul_efficiency\"]")],
+        ("hardware", 0) => &[
+            ("name", "\"X\""),
+            ("memory", "80e9"),
+            ("bandwidth", "3e12"),
+            ("bf16", "1e15"),
+        ],
         ("kaplan_loss_steps", _) => &[("steps", "1e4"), ("batch", "1e6")],
         ("law", 0) => &[
             ("E", "1.69"),

@@ -144,13 +144,15 @@ fn catalog_errors_say_what_exists() {
     let e = eval_err(r#"hardware("V100")"#).message;
     let known: Vec<&str> = scaling_lab_core::hardware::CATALOG
         .iter()
-        .map(|a| a.name)
+        .map(|a| a.name.as_ref())
         .collect();
     assert!(known.len() >= 12 && known.contains(&"H100 SXM"));
     assert_eq!(
         e,
         format!(
-            "hardware: unknown hardware 'V100'; known: {}",
+            "hardware: unknown hardware 'V100'; known: {}; or describe it: \
+             hardware(#{{name: \"V100\", memory: 80e9, bandwidth: 3.35e12, bf16: 989e12}}) \
+             (bytes, bytes/s, FLOP/s)",
             known.join(", ")
         )
     );

@@ -9,6 +9,7 @@ mod fit_errors;
 mod fuzz_smoke;
 mod hardening;
 mod memory;
+mod performance;
 mod plots;
 mod scripts;
 mod vectors;

@@ -130,7 +130,16 @@ fn hardware_catalog_says_which_h100() {
     assert_eq!(eval_f64(r#"hardware("H100 PCIe").bandwidth"#), 2e12);
     assert_eq!(eval_f64(r#"hardware("MI325X").memory"#), 256e9);
     assert_eq!(eval_f64(r#"hardware("TPU v6e").bf16"#), 918e12);
-    assert_eq!(eval("hardware().len()").as_int().unwrap(), 12);
+    assert_eq!(
+        eval("hardware().len()").as_int().unwrap() as usize,
+        scaling_lab_core::hardware::CATALOG.len()
+    );
+    assert_eq!(
+        eval(r#"hardware("H800").intra_node_bandwidth"#)
+            .as_float()
+            .unwrap(),
+        200e9
+    );
 }
 
 #[test]

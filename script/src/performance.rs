@@ -1,0 +1,302 @@
+//! Training step time, layout search and calibration in scripts.
+
+use rhai::plugin::*;
+
+use rhai::{Array, Map, NativeCallContext};
+use scaling_lab_core::performance::runs::{Measured, Measurement, Metric};
+use scaling_lab_core::performance::StepOptions;
+
+use crate::args::{fail, lift, ScriptResult};
+
+/// The keys a run of `calibrate` may measure, and what they mean.
+const MEASURED: [(&str, Metric); 4] = [
+    ("step_seconds", Metric::StepSeconds),
+    ("tflops_per_gpu", Metric::TflopsPerGpu),
+    ("mfu", Metric::Mfu),
+    ("mfu_palm", Metric::MfuPalm),
+];
+
+/// One run of `calibrate`: `model`, one measured key, the rest options.
+fn measurement(ctx: &NativeCallContext, i: usize, run: &Dynamic) -> ScriptResult<Measurement> {
+    let Some(map) = run.read_lock::<Map>().map(|m| m.clone()) else {
+        return Err(fail(
+            ctx,
+            format!(
+                "runs[{i}] must be a map of a run, got {}",
+                crate::args::type_name(run)
+            ),
+        ));
+    };
+    let mut rest = map.clone();
+    let model = rest
+        .remove("model")
+        .ok_or_else(|| fail(ctx, format!("runs[{i}] needs a model")))?;
+    let model = lift(
+        ctx,
+        crate::architecture::model_arg(ctx, &model)?.shape("calibrate"),
+    )?;
+    let mut measured = None;
+    for (key, metric) in MEASURED {
+        if let Some(v) = rest.remove(key) {
+            let value = crate::args::number(ctx, &format!("runs[{i}].{key}"), &v)?;
+            let value = lift(ctx, scaling_lab_core::error::check::positive(key, value))?;
+            if measured.replace(Measured { metric, value }).is_some() {
+                return Err(fail(
+                    ctx,
+                    format!("runs[{i}] gives more than one measurement"),
+                ));
+            }
+        }
+    }
+    let measured = measured.ok_or_else(|| {
+        fail(
+            ctx,
+            format!("runs[{i}] needs a measurement: step_seconds, tflops_per_gpu, mfu or mfu_palm"),
+        )
+    })?;
+    let options: StepOptions = crate::options::read(ctx, &rest)?;
+    Ok(Measurement {
+        model,
+        options,
+        measured,
+    })
+}
+
+/// Every run of `calibrate`.
+fn measurements(ctx: &NativeCallContext, runs: &Array) -> ScriptResult<Vec<Measurement>> {
+    runs.iter()
+        .enumerate()
+        .map(|(i, r)| measurement(ctx, i, r))
+        .collect()
+}
+
+#[export_module]
+pub mod api {
+    use rhai::{Array, Dynamic, Map, NativeCallContext};
+
+    use crate::architecture::model_arg;
+    use crate::args::{fail, lift, ScriptResult};
+    use crate::convert::to_script;
+    use crate::options;
+    use crate::state::state;
+    use scaling_lab_core::budget::work;
+    use scaling_lab_core::hardware::{Accelerator, Generation};
+    use scaling_lab_core::performance::calibrate::CalibrateOptions;
+    use scaling_lab_core::performance::runs::published;
+    use scaling_lab_core::performance::{self, Constants, PlanOptions, StepOptions};
+    use scaling_lab_core::table::{Cell, Table};
+
+    /// Predicted step time of a training run, where it goes, and what the
+    /// run takes: `training_step(model, #{hardware, gpus, batch, tp, pp,
+    /// ...})` gives `step_seconds`, `tokens_per_second`, `mfu` (attention's
+    /// causal half counted, as Llama 3 and FlashAttention count), `mfu_palm`
+    /// (all s² scores, as PaLM and Megatron count), `hfu`,
+    /// `tflops_per_gpu`, the parts of the step in seconds (`matmul`,
+    /// `attention`, `elementwise`, `tp_comm`, `cp_comm`, `ep_comm`,
+    /// `recompute`, `pp_bubble`, `pp_comm`, `dp_comm`, `optimizer`; they
+    /// add up to the step), `dp`, `microbatches`, `memory_per_gpu`, `fits`,
+    /// and with `tokens` the run's `days`, `gpu_hours` (and `usd` with
+    /// `usd_per_hour`). Efficiencies come from the hardware generation's
+    /// calibrated constants (`perf_model`); how close it comes to
+    /// published runs is in docs/performance.md.
+    ///
+    /// ```rhai
+    /// training_step("llama3-405b", #{hardware: "H100", gpus: 16384, tp: 8, pp: 16, vpp: 8, batch: 2048, seq_len: 8192}).tflops_per_gpu   // 405 (Llama 3 Table 4: 400)
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn training_step(
+        ctx: NativeCallContext,
+        model: Dynamic,
+        options: Map,
+    ) -> ScriptResult<Dynamic> {
+        let o: StepOptions = options::read(&ctx, &options)?;
+        let t = lift(&ctx, model_arg(&ctx, &model)?.shape("training_step"))?;
+        to_script(&ctx, &lift(&ctx, performance::training_step(&t, &o))?)
+    }
+
+    /// The fastest layouts of a training run that fit memory, fastest
+    /// first: `plan_training(model, #{hardware, gpus, batch (or
+    /// tokens_per_batch), seq_len, tokens, top: 10})`. Searches tensor
+    /// parallelism within a node, pipeline depth and interleaving, context
+    /// and expert parallelism, micro-batch, ZeRO 1 or 3 and recomputation,
+    /// in parallel; other options (precision, attention, ...) apply to
+    /// every layout. A Table: the layout, `step_seconds`, `mfu`,
+    /// `tokens_per_second`, `memory_gb` and, with `tokens`, `days`.
+    ///
+    /// ```rhai
+    /// plan_training("llama3-70b", #{hardware: "H100", gpus: 512, batch: 512, seq_len: 8192, top: 3}).len()   // 3
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn plan_training(
+        ctx: NativeCallContext,
+        model: Dynamic,
+        options: Map,
+    ) -> ScriptResult<Table> {
+        let o: PlanOptions = options::read(&ctx, &options)?;
+        let t = lift(&ctx, model_arg(&ctx, &model)?.shape("plan_training"))?;
+        let st = state(&ctx);
+        let budget = |n: usize| st.budget.charge_elements(n, work::LAYOUT);
+        let found = lift(&ctx, performance::plan_training(&t, &o, &budget))?;
+        let tokens = o.run.tokens.map(|t| t.get());
+        let rows: Vec<Vec<(String, Cell)>> = found
+            .iter()
+            .map(|p| {
+                let l = &p.layout;
+                let mut row = vec![
+                    ("tp".to_string(), Cell::Num(l.tp)),
+                    ("pp".to_string(), Cell::Num(l.pp)),
+                    ("vpp".to_string(), Cell::Num(l.vpp)),
+                    ("cp".to_string(), Cell::Num(l.cp)),
+                    ("ep".to_string(), Cell::Num(l.ep)),
+                    ("dp".to_string(), Cell::Num(l.dp())),
+                    ("micro_batch".to_string(), Cell::Num(l.micro_batch)),
+                    ("zero".to_string(), Cell::Num(l.zero as f64)),
+                    (
+                        "recompute".to_string(),
+                        Cell::Text(format!("{:?}", l.recompute).to_lowercase()),
+                    ),
+                    ("step_seconds".to_string(), Cell::Num(p.time.step_seconds)),
+                    ("mfu".to_string(), Cell::Num(p.time.mfu)),
+                    (
+                        "tokens_per_second".to_string(),
+                        Cell::Num(p.time.tokens_per_second),
+                    ),
+                    ("memory_gb".to_string(), Cell::Num(p.memory_per_gpu / 1e9)),
+                ];
+                if let Some(tokens) = tokens {
+                    row.push((
+                        "days".to_string(),
+                        Cell::Num(tokens / p.time.tokens_per_second / 86_400.0),
+                    ));
+                }
+                row
+            })
+            .collect();
+        lift(&ctx, Table::from_rows(&rows))
+    }
+
+    /// The efficiency constants of every accelerator generation as a
+    /// Table: what fraction of their peaks matrix multiplies, attention
+    /// kernels, memory-bound kernels and links reach, fixed overheads,
+    /// whether calibrated, and the sources.
+    #[rhai_fn(name = "perf_model")]
+    pub fn perf_model_all() -> Table {
+        let rows: Vec<Vec<(String, Cell)>> = Generation::ALL
+            .iter()
+            .map(|g| {
+                let c = Constants::of(*g);
+                let mut row = vec![("generation".to_string(), Cell::Text(g.name().into()))];
+                for name in performance::constants::FITTABLE {
+                    row.push((
+                        name.to_string(),
+                        Cell::Num(c.get(name).expect("fittable names are fields")),
+                    ));
+                }
+                row.push((
+                    "calibrated".to_string(),
+                    Cell::Text(c.calibrated.to_string()),
+                ));
+                row.push(("source".to_string(), Cell::Text(c.source)));
+                row
+            })
+            .collect();
+        Table::from_rows(&rows).expect("every generation has the same fields")
+    }
+
+    /// The efficiency constants of one generation ("hopper") or of an
+    /// accelerator's generation ("H100"), as a map to change and pass as
+    /// `constants:` to `training_step`, `plan_training` or `calibrate`.
+    ///
+    /// ```rhai
+    /// perf_model("A100").matmul_efficiency   // 0.765 (fitted to Korthikanti et al. 2022 Table 5)
+    /// ```
+    #[rhai_fn(name = "perf_model", return_raw)]
+    pub fn perf_model(ctx: NativeCallContext, name: &str) -> ScriptResult<Dynamic> {
+        let generation = match (Generation::parse(name), Accelerator::by_name(name)) {
+            (Ok(g), _) => g,
+            (_, Ok(a)) => a.generation,
+            (Err(_), Err(_)) => {
+                let generations: Vec<&str> = Generation::ALL.iter().map(|g| g.name()).collect();
+                return Err(fail(
+                    &ctx,
+                    format!(
+                        "unknown generation or hardware '{name}'; generations: {}; or a name hardware() lists",
+                        generations.join(", ")
+                    ),
+                ));
+            }
+        };
+        to_script(&ctx, &Constants::of(generation))
+    }
+
+    /// The published training runs the model is checked against, with its
+    /// predictions: a Table of `name`, `split` ("fit": the constants were
+    /// fitted to it; "held_out": it judges them), `metric`, `measured`,
+    /// `predicted`, `error` (as step time: +0.05 is 5% slow) and `source`.
+    #[rhai_fn(return_raw)]
+    pub fn training_runs(ctx: NativeCallContext) -> ScriptResult<Table> {
+        let mut rows = Vec::new();
+        for r in published() {
+            let c = r.default_constants();
+            let predicted = lift(&ctx, r.predict(&c))?;
+            let error = lift(&ctx, r.error(&c))?;
+            rows.push(vec![
+                ("name".to_string(), Cell::Text(r.name.clone())),
+                (
+                    "split".to_string(),
+                    Cell::Text(match r.split {
+                        performance::runs::Split::Fit => "fit".into(),
+                        performance::runs::Split::HeldOut => "held_out".into(),
+                    }),
+                ),
+                (
+                    "metric".to_string(),
+                    Cell::Text(
+                        serde_json::to_value(r.measured.metric)
+                            .map(|v| v.as_str().unwrap_or("").to_string())
+                            .unwrap_or_default(),
+                    ),
+                ),
+                ("measured".to_string(), Cell::Num(r.measured.value)),
+                ("predicted".to_string(), Cell::Num(predicted)),
+                ("error".to_string(), Cell::Num(error)),
+                ("source".to_string(), Cell::Text(r.source.clone())),
+            ]);
+        }
+        lift(&ctx, Table::from_rows(&rows))
+    }
+
+    /// Fit efficiency constants to your own measured runs: `calibrate(runs,
+    /// #{fit: ["matmul_efficiency", "memory_efficiency"]})`, each run a map
+    /// of `model`, the options of `training_step` and one measurement
+    /// (`step_seconds`, `tflops_per_gpu`, `mfu` or `mfu_palm`). Minimises
+    /// the squared log error of step time (Nelder-Mead); gives `constants`
+    /// (pass them as `constants:`), `mean_abs_error`, `max_abs_error` and
+    /// each run's `errors`. Keep some runs out of the fit to judge it.
+    ///
+    /// ```rhai
+    /// calibrate([#{model: "llama3-8b", hardware: "H100", gpus: 8, batch: 8, seq_len: 8192, step_seconds: 1.6}], #{fit: ["matmul_efficiency"]}).mean_abs_error < 0.01   // true
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn calibrate(ctx: NativeCallContext, runs: Array, options: Map) -> ScriptResult<Dynamic> {
+        let o: CalibrateOptions = options::read(&ctx, &options)?;
+        if runs.is_empty() {
+            return Err(fail(&ctx, "runs must hold at least one measured run"));
+        }
+        let runs = super::measurements(&ctx, &runs)?;
+        lift(
+            &ctx,
+            state(&ctx)
+                .budget
+                .charge_elements(runs.len(), work::CALIBRATION_PER_RUN),
+        )?;
+        let base = o
+            .constants
+            .clone()
+            .unwrap_or_else(|| runs[0].options.constants());
+        to_script(
+            &ctx,
+            &lift(&ctx, performance::calibrate(&runs, &base, &o.fit))?,
+        )
+    }
+}
