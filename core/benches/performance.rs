@@ -7,14 +7,14 @@ use scaling_lab_core::transformer::Transformer;
 fn bench(c: &mut Criterion) {
     let t = Transformer::preset("llama3-405b").unwrap();
     let step: StepOptions = serde_json::from_value(serde_json::json!({
-        "hardware": "H100", "gpus": 16384, "tp": 8, "pp": 16, "vpp": 8, "batch": 2048, "seq_len": 8192
+        "hardware": "H100", "gpus": 16384, "tp": 8, "pp": 16, "vpp": 8, "global_batch": 2048, "seq_len": 8192
     }))
     .unwrap();
     c.bench_function("training_step llama3-405b", |b| {
         b.iter(|| training_step(&t, &step).unwrap())
     });
     let plan: PlanOptions = serde_json::from_value(serde_json::json!({
-        "hardware": "H100", "gpus": 16384, "batch": 2048, "seq_len": 8192
+        "hardware": "H100", "gpus": 16384, "global_batch": 2048, "seq_len": 8192
     }))
     .unwrap();
     c.bench_function("plan_training llama3-405b on 16384 H100", |b| {

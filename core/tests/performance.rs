@@ -76,7 +76,7 @@ fn stages_share_layers_evenly_and_the_ends_take_the_shortfall() {
 fn llama_step(gpus: f64, pp: f64, vpp: f64, batch: f64) -> StepOptions {
     serde_json::from_value(serde_json::json!({
         "hardware": "H100", "gpus": gpus, "tp": 8, "pp": pp, "vpp": vpp,
-        "batch": batch, "seq_len": 8192, "tokens": 15.6e12
+        "global_batch": batch, "seq_len": 8192, "tokens": 15.6e12
     }))
     .unwrap()
 }
@@ -191,7 +191,7 @@ fn the_planner_finds_a_layout_that_fits_and_beats_a_naive_one() {
 fn bad_layouts_name_the_option() {
     let t = Transformer::preset("llama3-8b").unwrap();
     let mk = |extra: serde_json::Value| -> String {
-        let mut v = serde_json::json!({"hardware": "H100", "gpus": 64, "batch": 512});
+        let mut v = serde_json::json!({"hardware": "H100", "gpus": 64, "global_batch": 512});
         v.as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
@@ -202,7 +202,7 @@ fn bad_layouts_name_the_option() {
     assert!(mk(serde_json::json!({"tp": 3})).contains("tp"));
     assert!(mk(serde_json::json!({"pp": 5})).contains("gpus"));
     assert!(mk(serde_json::json!({"ep": 2})).contains("ep"));
-    assert!(mk(serde_json::json!({"batch": 100})).contains("batch"));
+    assert!(mk(serde_json::json!({"global_batch": 100})).contains("global_batch"));
     assert!(mk(serde_json::json!({"precision": "int8"})).contains("precision"));
     let a = Accelerator::by_name("A100").unwrap();
     assert_eq!(a.generation, Generation::Ampere);

@@ -87,7 +87,7 @@ pub mod api {
     use scaling_lab_core::table::{Cell, Table};
 
     /// Predicted step time of a training run, where it goes, and what the
-    /// run takes: `training_step(model, #{hardware, gpus, batch, tp, pp,
+    /// run takes: `training_step(model, #{hardware, gpus, global_batch, tp, pp,
     /// ...})` gives `step_seconds`, `tokens_per_second`, `mfu` (attention's
     /// causal half counted, as Llama 3 and FlashAttention count), `mfu_palm`
     /// (all s² scores, as PaLM and Megatron count), `hfu`,
@@ -101,7 +101,7 @@ pub mod api {
     /// published runs is in docs/performance.md.
     ///
     /// ```rhai
-    /// training_step("llama3-405b", #{hardware: "H100", gpus: 16384, tp: 8, pp: 16, vpp: 8, batch: 2048, seq_len: 8192}).tflops_per_gpu   // 405 (Llama 3 Table 4: 400)
+    /// training_step("llama3-405b", #{hardware: "H100", gpus: 16384, tp: 8, pp: 16, vpp: 8, global_batch: 2048, seq_len: 8192}).tflops_per_gpu   // 405 (Llama 3 Table 4: 400)
     /// ```
     #[rhai_fn(return_raw)]
     pub fn training_step(
@@ -115,7 +115,7 @@ pub mod api {
     }
 
     /// The fastest layouts of a training run that fit memory, fastest
-    /// first: `plan_training(model, #{hardware, gpus, batch (or
+    /// first: `plan_training(model, #{hardware, gpus, global_batch (or
     /// tokens_per_batch), seq_len, tokens, top: 10})`. Searches tensor
     /// parallelism within a node, pipeline depth and interleaving, context
     /// and expert parallelism, micro-batch, ZeRO 1 or 3 and recomputation,
@@ -124,7 +124,7 @@ pub mod api {
     /// `tokens_per_second`, `memory_gb` and, with `tokens`, `days`.
     ///
     /// ```rhai
-    /// plan_training("llama3-70b", #{hardware: "H100", gpus: 512, batch: 512, seq_len: 8192, top: 3}).len()   // 3
+    /// plan_training("llama3-70b", #{hardware: "H100", gpus: 512, global_batch: 512, seq_len: 8192, top: 3}).len()   // 3
     /// ```
     #[rhai_fn(return_raw)]
     pub fn plan_training(
@@ -275,7 +275,7 @@ pub mod api {
     /// each run's `errors`. Keep some runs out of the fit to judge it.
     ///
     /// ```rhai
-    /// calibrate([#{model: "llama3-8b", hardware: "H100", gpus: 8, batch: 8, seq_len: 8192, step_seconds: 1.6}], #{fit: ["matmul_efficiency"]}).mean_abs_error < 0.01   // true
+    /// calibrate([#{model: "llama3-8b", hardware: "H100", gpus: 8, global_batch: 8, seq_len: 8192, step_seconds: 1.6}], #{fit: ["matmul_efficiency"]}).mean_abs_error < 0.01   // true
     /// ```
     #[rhai_fn(return_raw)]
     pub fn calibrate(ctx: NativeCallContext, runs: Array, options: Map) -> ScriptResult<Dynamic> {

@@ -182,10 +182,10 @@ impl Layout {
         let m = self.microbatches();
         if m.fract() != 0.0 || m < 1.0 {
             return fail(
-                "batch",
+                "global_batch",
                 "a multiple of micro_batch x the data-parallel degree",
                 format!(
-                    "batch {} with micro_batch {} and data-parallel degree {}",
+                    "global_batch {} with micro_batch {} and data-parallel degree {}",
                     self.batch, self.micro_batch, dp
                 ),
             );

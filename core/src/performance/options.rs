@@ -70,9 +70,10 @@ pub struct StepOptions {
     /// Sequences per micro-batch.
     #[serde(default = "one")]
     pub micro_batch: Count,
-    /// Sequences per optimizer step (all GPUs); or give `tokens_per_batch`.
+    /// Sequences per optimizer step, all GPUs together (Megatron's
+    /// global batch size); or give `tokens_per_batch`.
     #[serde(default)]
-    pub batch: Option<Count>,
+    pub global_batch: Option<Count>,
     /// Tokens per optimizer step, instead of `batch`.
     #[serde(default)]
     pub tokens_per_batch: Option<Positive>,
@@ -153,20 +154,20 @@ impl StepOptions {
     /// The layout these options describe for `t`.
     pub fn layout(&self, t: &Transformer) -> Result<Layout> {
         let seq_len = self.seq_len.map_or(t.seq_len, Count::get);
-        let batch = match (self.batch, self.tokens_per_batch) {
+        let batch = match (self.global_batch, self.tokens_per_batch) {
             (Some(b), None) => b.get(),
             (None, Some(tokens)) => (tokens.get() / seq_len).round().max(1.0),
             (Some(_), Some(_)) => {
                 return Err(Error::InvalidArgument {
-                    arg: "batch".into(),
-                    expected: "batch or tokens_per_batch, not both",
+                    arg: "global_batch".into(),
+                    expected: "global_batch or tokens_per_batch, not both",
                     value: "both".into(),
                 })
             }
             (None, None) => {
                 return Err(Error::InvalidArgument {
-                    arg: "batch".into(),
-                    expected: "a batch (sequences per step) or tokens_per_batch",
+                    arg: "global_batch".into(),
+                    expected: "a global_batch (sequences per step) or tokens_per_batch",
                     value: "neither".into(),
                 })
             }

@@ -116,7 +116,7 @@ fn positional(function: &str, param: &str, ty: &str, arity: usize) -> String {
         ("table", "columns") => "[[1, 2]]",
         ("save_csv" | "to_csv" | "save_json" | "to_json" | "to_html", "value" | "v" | "x") => "T",
         ("calibrate", "runs") => {
-            "[#{model: \"llama3-8b\", hardware: \"H100\", gpus: 8, batch: 8, seq_len: 2048, step_seconds: 1}]"
+            "[#{model: \"llama3-8b\", hardware: \"H100\", gpus: 8, global_batch: 8, seq_len: 2048, step_seconds: 1}]"
         }
         ("perf_model", "name") => "\"A100\"",
         (_, "model") => "\"llama3-8b\"",
@@ -180,7 +180,7 @@ fn baseline_options(function: &str, position: usize) -> BTreeMap<&'static str, &
         ("training_step" | "plan_training", _) => &[
             ("hardware", "\"H100\""),
             ("gpus", "8"),
-            ("batch", "8"),
+            ("global_batch", "8"),
             ("seq_len", "2048"),
         ],
         ("calibrate", _) => &[("fit", "[\"matmul_efficiency\"]")],
