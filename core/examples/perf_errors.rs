@@ -3,7 +3,7 @@
 use scaling_lab_core::performance::runs::{published, Split};
 
 fn main() {
-    for split in [Split::Fit, Split::HeldOut] {
+    for split in [Split::Fit, Split::HeldOut, Split::Goodput] {
         println!("{split:?}");
         let mut sum = 0.0;
         let mut n = 0.0;

@@ -188,6 +188,10 @@ pub mod api {
     /// `precision` ("bf16", "fp8", "int8", "fp4", "tf32"), `count` (1), `mfu` (in (0, 1]),
     /// `usd_per_hour` (per accelerator), `watts` (overrides the datasheet).
     /// The seed's "20 EF machine" is `#{peak_flops: 20e18, mfu: 1}`.
+    /// Instead of `mfu`, a `layout` (the options of `training_step`:
+    /// `#{tp: 8, pp: 4, global_batch: 512, seq_len: 8192}`) with `model`
+    /// predicts it; the result then gives the `mfu`, `step_seconds` and
+    /// `tokens_per_second` predicted, and `mfu_predicted: true`.
     ///
     /// ```rhai
     /// train_cost(#{N: 124337664, D: 300e9, hardware: "A100", count: 8, mfu: 0.3}).days   // 3.46
@@ -195,13 +199,24 @@ pub mod api {
     #[rhai_fn(return_raw)]
     pub fn train_cost(ctx: NativeCallContext, options: Map) -> ScriptResult<Dynamic> {
         let o: TrainCostOptions = options::read(&ctx, &options)?;
-        let cluster = lift(&ctx, o.cluster.cluster())?;
-        to_script(&ctx, &lift(&ctx, cluster.cost(lift(&ctx, o.flops())?))?)
+        let (cluster, predicted) =
+            lift(&ctx, o.cluster.cluster_for(o.model.as_ref(), o.convention))?;
+        #[derive(serde::Serialize)]
+        struct Cost {
+            #[serde(flatten)]
+            cost: scaling_lab_core::hardware::TrainCost,
+            #[serde(flatten, skip_serializing_if = "Option::is_none")]
+            predicted: Option<scaling_lab_core::hardware::PredictedMfu>,
+        }
+        let cost = lift(&ctx, cluster.cost(lift(&ctx, o.flops())?))?;
+        to_script(&ctx, &Cost { cost, predicted })
     }
 
     /// Compute-optimal allocation when the budget is money or time:
     /// `optimal_for_budget(law("chinchilla"), #{usd: 1e6, hardware: "H100", count: 256, mfu: 0.4, usd_per_hour: 2.5})`
-    /// (or `days` instead of `usd`). Returns the allocation merged with its cost.
+    /// (or `days` instead of `usd`). Returns the allocation merged with its
+    /// cost. Instead of `mfu`, a `layout` with a `model` predicts the MFU
+    /// (of that model's shape, used for the whole budget) and says so.
     #[rhai_fn(return_raw)]
     pub fn optimal_for_budget(
         ctx: NativeCallContext,
@@ -209,7 +224,13 @@ pub mod api {
         options: Map,
     ) -> ScriptResult<Dynamic> {
         let o: BudgetOptions = options::read(&ctx, &options)?;
-        let cluster = lift(&ctx, o.cluster.cluster())?;
+        let (cluster, predicted) = lift(
+            &ctx,
+            o.cluster.cluster_for(
+                o.model.as_ref(),
+                scaling_lab_core::transformer::FlopConvention::Kaplan,
+            ),
+        )?;
         let c = lift(
             &ctx,
             cluster.flops_for(o.usd.map(|u| u.get()), o.days.map(|d| d.get())),
@@ -220,10 +241,19 @@ pub mod api {
             allocation: scaling_lab_core::allocation::Allocation,
             #[serde(flatten)]
             cost: scaling_lab_core::hardware::TrainCost,
+            #[serde(flatten, skip_serializing_if = "Option::is_none")]
+            predicted: Option<scaling_lab_core::hardware::PredictedMfu>,
         }
         let allocation = lift(&ctx, law.optimal(c))?;
         let cost = lift(&ctx, cluster.cost(allocation.c))?;
-        to_script(&ctx, &Plan { allocation, cost })
+        to_script(
+            &ctx,
+            &Plan {
+                allocation,
+                cost,
+                predicted,
+            },
+        )
     }
 
     /// Model FLOPs utilisation: `mfu(model, #{tokens_per_second, hardware,

@@ -9,11 +9,12 @@ use scaling_lab_core::performance::StepOptions;
 use crate::args::{fail, lift, ScriptResult};
 
 /// The keys a run of `calibrate` may measure, and what they mean.
-const MEASURED: [(&str, Metric); 4] = [
+const MEASURED: [(&str, Metric); 5] = [
     ("step_seconds", Metric::StepSeconds),
     ("tflops_per_gpu", Metric::TflopsPerGpu),
+    ("tflops_per_gpu_causal", Metric::TflopsPerGpuCausal),
     ("mfu", Metric::Mfu),
-    ("mfu_palm", Metric::MfuPalm),
+    ("mfu_causal", Metric::MfuCausal),
 ];
 
 /// One run of `calibrate`: `model`, one measured key, the rest options.
@@ -51,7 +52,7 @@ fn measurement(ctx: &NativeCallContext, i: usize, run: &Dynamic) -> ScriptResult
     let measured = measured.ok_or_else(|| {
         fail(
             ctx,
-            format!("runs[{i}] needs a measurement: step_seconds, tflops_per_gpu, mfu or mfu_palm"),
+            format!("runs[{i}] needs a measurement: step_seconds, tflops_per_gpu, tflops_per_gpu_causal, mfu or mfu_causal"),
         )
     })?;
     let options: StepOptions = crate::options::read(ctx, &rest)?;
@@ -101,7 +102,7 @@ pub mod api {
     /// published runs is in docs/performance.md.
     ///
     /// ```rhai
-    /// training_step("llama3-405b", #{hardware: "H100", gpus: 16384, tp: 8, pp: 16, vpp: 8, global_batch: 2048, seq_len: 8192}).tflops_per_gpu   // 405 (Llama 3 Table 4: 400)
+    /// training_step("llama3-405b", #{hardware: "H100", gpus: 16384, tp: 8, pp: 16, vpp: 8, global_batch: 2048, seq_len: 8192}).tflops_per_gpu_causal   // 405 (Llama 3 Table 4: 400)
     /// ```
     #[rhai_fn(return_raw)]
     pub fn training_step(
@@ -139,6 +140,7 @@ pub mod api {
         let found = lift(&ctx, performance::plan_training(&t, &o, &budget))?;
         let tokens = o.run.tokens.map(|t| t.get());
         let rows: Vec<Vec<(String, Cell)>> = found
+            .layouts
             .iter()
             .map(|p| {
                 let l = &p.layout;
@@ -247,6 +249,7 @@ pub mod api {
                     Cell::Text(match r.split {
                         performance::runs::Split::Fit => "fit".into(),
                         performance::runs::Split::HeldOut => "held_out".into(),
+                        performance::runs::Split::Goodput => "goodput".into(),
                     }),
                 ),
                 (
@@ -269,7 +272,8 @@ pub mod api {
     /// Fit efficiency constants to your own measured runs: `calibrate(runs,
     /// #{fit: ["matmul_efficiency", "memory_efficiency"]})`, each run a map
     /// of `model`, the options of `training_step` and one measurement
-    /// (`step_seconds`, `tflops_per_gpu`, `mfu` or `mfu_palm`). Minimises
+    /// (`step_seconds`, `tflops_per_gpu`, `tflops_per_gpu_causal`, `mfu` or
+    /// `mfu_causal`). Minimises
     /// the squared log error of step time (Nelder-Mead); gives `constants`
     /// (pass them as `constants:`), `mean_abs_error`, `max_abs_error` and
     /// each run's `errors`. Keep some runs out of the fit to judge it.

@@ -22,7 +22,9 @@ use crate::error::{Error, Result};
 pub use catalog::CATALOG;
 pub use cluster::{Cluster, TrainCost};
 pub use custom::AcceleratorSpec;
-pub use options::{peak_of, BudgetOptions, ClusterOptions, MfuOptions, TrainCostOptions};
+pub use options::{
+    peak_of, BudgetOptions, ClusterOptions, MfuOptions, PredictedMfu, TrainCostOptions,
+};
 pub use precision::Precision;
 
 /// The architecture generation an accelerator belongs to: which set of

@@ -29,6 +29,10 @@ pub struct ClusterOptions {
     pub usd_per_hour: Option<NonNegative>,
     /// Power per accelerator, watts (the datasheet's when absent).
     pub watts: Option<Positive>,
+    /// A training layout instead of `mfu` (the options of `training_step`
+    /// but `hardware` and `gpus`, which are `hardware` and `count` here):
+    /// the MFU is then predicted for `model` by the performance model.
+    pub layout: Option<crate::performance::LayoutOptions>,
 }
 
 impl Default for ClusterOptions {
@@ -41,6 +45,7 @@ impl Default for ClusterOptions {
             mfu: None,
             usd_per_hour: None,
             watts: None,
+            layout: None,
         }
     }
 }
@@ -68,22 +73,106 @@ pub fn peak_of(
     }
 }
 
+/// An MFU the performance model predicted from a layout.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PredictedMfu {
+    /// MFU against the cluster's peak, FLOPs counted as the run's convention counts them.
+    pub mfu: f64,
+    /// Predicted seconds per optimizer step.
+    pub step_seconds: f64,
+    /// Predicted tokens per second, all accelerators.
+    pub tokens_per_second: f64,
+    /// Always true: says the MFU was predicted, not given.
+    pub mfu_predicted: bool,
+}
+
 impl ClusterOptions {
-    /// The cluster.
+    /// The cluster, with the MFU given.
     pub fn cluster(&self) -> Result<Cluster> {
+        self.cluster_for(None, FlopConvention::Kaplan)
+            .map(|(c, _)| c)
+    }
+
+    /// The cluster; with `layout`, its MFU predicted for `model` (FLOPs per
+    /// token counted by `convention`), and the prediction.
+    pub fn cluster_for(
+        &self,
+        model: Option<&ModelRef>,
+        convention: FlopConvention,
+    ) -> Result<(Cluster, Option<PredictedMfu>)> {
         let (peak, watts) = peak_of(self.hardware.as_ref(), self.peak_flops, self.precision)?;
-        let mfu = self.mfu.ok_or_else(|| Error::InvalidArgument {
-            arg: "mfu".into(),
-            expected: "given: model FLOPs utilisation in (0, 1]; 0.3-0.5 is typical",
-            value: "nothing".into(),
-        })?;
-        Cluster::new(
+        let (mfu, predicted) = match (&self.layout, self.mfu) {
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidArgument {
+                    arg: "layout".into(),
+                    expected: "given without mfu (the layout predicts it)",
+                    value: "both".into(),
+                })
+            }
+            (Some(layout), None) => {
+                let p = self.predict(layout, model, convention, peak)?;
+                (p.mfu, Some(p))
+            }
+            (None, Some(m)) => (m.get(), None),
+            (None, None) => {
+                return Err(Error::InvalidArgument {
+                    arg: "mfu".into(),
+                    expected: "given: model FLOPs utilisation in (0, 1] (0.3-0.5 is typical), or a layout to predict it",
+                    value: "nothing".into(),
+                })
+            }
+        };
+        let cluster = Cluster::new(
             peak,
             self.count.get(),
-            mfu.get(),
+            mfu,
             self.usd_per_hour.map(NonNegative::get),
             self.watts.map(Positive::get).or(watts),
-        )
+        )?;
+        Ok((cluster, predicted))
+    }
+
+    fn predict(
+        &self,
+        layout: &crate::performance::LayoutOptions,
+        model: Option<&ModelRef>,
+        convention: FlopConvention,
+        peak: f64,
+    ) -> Result<PredictedMfu> {
+        let hardware = self
+            .hardware
+            .clone()
+            .ok_or_else(|| Error::InvalidArgument {
+                arg: "hardware".into(),
+                expected: "an accelerator (not peak_flops) for a layout to be predicted on",
+                value: "peak_flops".into(),
+            })?;
+        let shape = model
+            .cloned()
+            .ok_or_else(|| Error::InvalidArgument {
+                arg: "model".into(),
+                expected: "a model shape whose step the layout predicts",
+                value: "nothing".into(),
+            })?
+            .shape("layout")?;
+        let step = crate::performance::training_step(
+            &shape,
+            &crate::performance::StepOptions {
+                hardware,
+                gpus: self.count,
+                layout: layout.clone(),
+                tokens: None,
+                usd_per_hour: None,
+            },
+        )?;
+        let per_token = ModelRef::Shape(shape).flops_per_token(convention)?;
+        let tokens_per_second = step.time.tokens_per_second;
+        Ok(PredictedMfu {
+            mfu: (per_token * tokens_per_second / (self.count.get() * peak)).min(1.0),
+            step_seconds: step.time.step_seconds,
+            tokens_per_second,
+            mfu_predicted: true,
+        })
     }
 }
 
@@ -154,6 +243,8 @@ pub struct BudgetOptions {
     pub usd: Option<Positive>,
     /// Days of wall-clock time.
     pub days: Option<Positive>,
+    /// With `layout`: the model whose predicted MFU applies to the budget.
+    pub model: Option<ModelRef>,
 }
 
 /// Model FLOPs utilisation of a measured throughput.

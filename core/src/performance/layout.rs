@@ -54,6 +54,8 @@ pub struct Layout {
     pub attention: AttentionKernel,
     /// Gradient reduction overlapped with the backward pass.
     pub overlap_dp: bool,
+    /// Expert all-to-alls overlapped with another micro-batch's compute.
+    pub overlap_ep: bool,
     /// Precision the matrix multiplies run in (bf16 or fp8).
     pub precision: Precision,
     /// Precision gradients are reduced in.

@@ -24,6 +24,6 @@ pub mod step;
 pub use calibrate::{calibrate, Calibration};
 pub use constants::Constants;
 pub use layout::{AttentionKernel, Layout};
-pub use options::{training_step, StepOptions, TrainingStep};
-pub use plan::{plan_training, PlanOptions};
+pub use options::{training_step, LayoutOptions, StepOptions, TrainingStep};
+pub use plan::{plan_training, Plan, PlanOptions};
 pub use step::{model_flops_per_token, step_time, StepTime};

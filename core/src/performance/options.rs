@@ -13,24 +13,16 @@ use crate::hardware::{Accelerator, Precision};
 use crate::input::{Count, Positive, ZeroStage};
 use crate::memory::{
     training_memory, ActivationShape, ModelSpec, Optimizer, Parallelism, Precisions, Recompute,
+    TrainingMemory,
 };
 use crate::table::{NumFormat, Record};
 use crate::transformer::Transformer;
 
-fn one() -> Count {
-    Count::new("", 1.0).expect("1 is a count")
-}
-fn stage_one() -> ZeroStage {
-    ZeroStage::new("", 1.0).expect("1 is a stage")
-}
 fn yes() -> bool {
     true
 }
 fn flash() -> AttentionKernel {
     AttentionKernel::Flash
-}
-fn selective() -> Recompute {
-    Recompute::Selective
 }
 fn bf16() -> Precision {
     Precision::Bf16
@@ -42,51 +34,47 @@ fn adam() -> Optimizer {
     Optimizer::Adam
 }
 
-/// A training run on a cluster, laid out: what `training_step` predicts
-/// the step time of.
+/// How a run is laid out: degrees of parallelism, batch, recomputation and
+/// numerics. `training_step` takes the defaults for what is left out;
+/// `plan_training` searches the layout fields left out and keeps the
+/// given ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StepOptions {
-    /// The accelerator: a name (`hardware()` lists them) or a
-    /// `hardware(...)` value; its node (GPUs, links) comes with it.
-    pub hardware: Accelerator,
-    /// GPUs in all.
-    pub gpus: Count,
-    /// Tensor-parallel degree (at most a node; divides the heads).
-    #[serde(default = "one")]
-    pub tp: Count,
-    /// Pipeline stages.
-    #[serde(default = "one")]
-    pub pp: Count,
-    /// Context-parallel degree (splits the sequence; divides seq_len / 2).
-    #[serde(default = "one")]
-    pub cp: Count,
-    /// Expert-parallel degree (divides the routed experts).
-    #[serde(default = "one")]
-    pub ep: Count,
-    /// Model chunks per pipeline stage (the interleaved schedule; 1 = plain 1F1B).
-    #[serde(default = "one")]
-    pub vpp: Count,
-    /// Sequences per micro-batch.
-    #[serde(default = "one")]
-    pub micro_batch: Count,
-    /// Sequences per optimizer step, all GPUs together (Megatron's
-    /// global batch size); or give `tokens_per_batch`.
+pub struct LayoutOptions {
+    /// Tensor-parallel degree (at most a node; divides the heads); 1 when absent.
+    #[serde(default)]
+    pub tp: Option<Count>,
+    /// Pipeline stages; 1 when absent.
+    #[serde(default)]
+    pub pp: Option<Count>,
+    /// Context-parallel degree (splits the sequence; divides seq_len / 2); 1 when absent.
+    #[serde(default)]
+    pub cp: Option<Count>,
+    /// Expert-parallel degree (divides the routed experts); 1 when absent.
+    #[serde(default)]
+    pub ep: Option<Count>,
+    /// Model chunks per pipeline stage (the interleaved schedule); 1 (plain 1F1B) when absent.
+    #[serde(default)]
+    pub vpp: Option<Count>,
+    /// Sequences per micro-batch; 1 when absent.
+    #[serde(default)]
+    pub micro_batch: Option<Count>,
+    /// Sequences per optimizer step, all GPUs together (Megatron's global
+    /// batch size); or give `tokens_per_batch`.
     #[serde(default)]
     pub global_batch: Option<Count>,
-    /// Tokens per optimizer step, instead of `batch`.
+    /// Tokens per optimizer step, instead of `global_batch`.
     #[serde(default)]
     pub tokens_per_batch: Option<Positive>,
     /// Tokens per sequence; the model's context when absent.
     #[serde(default)]
     pub seq_len: Option<Count>,
     /// ZeRO stage: 1 (Megatron's distributed optimizer) when absent.
-    #[serde(default = "stage_one")]
-    pub zero: ZeroStage,
+    #[serde(default)]
+    pub zero: Option<ZeroStage>,
     /// What the backward pass recomputes: "none", "selective" (the default;
     /// nothing extra with FlashAttention) or "full".
-    #[serde(default = "selective")]
-    pub recompute: Recompute,
+    #[serde(default)]
+    pub recompute: Option<Recompute>,
     /// Sequence parallelism; on whenever tp > 1 when absent.
     #[serde(default)]
     pub sequence_parallel: Option<bool>,
@@ -99,6 +87,10 @@ pub struct StepOptions {
     /// Overlap the data-parallel gradient reduction with the backward pass (true).
     #[serde(default = "yes")]
     pub overlap_dp: bool,
+    /// Overlap expert-parallel all-to-alls with another micro-batch's
+    /// compute (DeepSeek-V3's DualPipe, §3.2.1); false (exposed) when absent.
+    #[serde(default)]
+    pub overlap_ep: bool,
     /// Precision of the matrix multiplies: "bf16" (default) or "fp8".
     #[serde(default = "bf16")]
     pub precision: Precision,
@@ -108,16 +100,30 @@ pub struct StepOptions {
     /// Optimizer: "adam" (default), "sgd_momentum", ...
     #[serde(default = "adam")]
     pub optimizer: Optimizer,
+    /// Efficiency constants replacing the hardware generation's
+    /// (`perf_model(...)` gives them, `calibrate(...)` fits them).
+    #[serde(default)]
+    pub constants: Option<Constants>,
+}
+
+/// A training run on a cluster, laid out: what `training_step` predicts
+/// the step time of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StepOptions {
+    /// The accelerator: a name (`hardware()` lists them) or a
+    /// `hardware(...)` value; its node (GPUs, links) comes with it.
+    pub hardware: Accelerator,
+    /// GPUs in all.
+    pub gpus: Count,
+    /// The layout.
+    #[serde(flatten)]
+    pub layout: LayoutOptions,
     /// Tokens to train on: adds days, GPU-hours (and dollars with `usd_per_hour`).
     #[serde(default)]
     pub tokens: Option<Positive>,
     /// Price per GPU-hour, dollars.
     #[serde(default)]
     pub usd_per_hour: Option<Positive>,
-    /// Efficiency constants replacing the hardware generation's
-    /// (`perf_model(...)` gives them, `calibrate(...)` fits them).
-    #[serde(default)]
-    pub constants: Option<Constants>,
 }
 
 /// A predicted training step, its memory, and what the run takes.
@@ -128,6 +134,8 @@ pub struct TrainingStep {
     pub time: StepTime,
     /// Memory per GPU, bytes (model states and activations of the first stage).
     pub memory_per_gpu: f64,
+    /// The memory by part, as `training_memory` gives it.
+    pub memory: TrainingMemory,
     /// Whether it fits the accelerator's memory.
     pub fits: bool,
     /// Days to train on `tokens`.
@@ -150,9 +158,9 @@ impl Record for TrainingStep {
     }
 }
 
-impl StepOptions {
-    /// The layout these options describe for `t`.
-    pub fn layout(&self, t: &Transformer) -> Result<Layout> {
+impl LayoutOptions {
+    /// The layout for `t` on `gpus`, defaults where a field is absent.
+    pub fn layout(&self, t: &Transformer, gpus: f64) -> Result<Layout> {
         let seq_len = self.seq_len.map_or(t.seq_len, Count::get);
         let batch = match (self.global_batch, self.tokens_per_batch) {
             (Some(b), None) => b.get(),
@@ -172,33 +180,48 @@ impl StepOptions {
                 })
             }
         };
+        let or_one = |c: Option<Count>| c.map_or(1.0, Count::get);
+        let tp = or_one(self.tp);
         Ok(Layout {
-            gpus: self.gpus.get(),
-            tp: self.tp.get(),
-            pp: self.pp.get(),
-            cp: self.cp.get(),
-            ep: self.ep.get(),
-            vpp: self.vpp.get(),
-            micro_batch: self.micro_batch.get(),
+            gpus,
+            tp,
+            pp: or_one(self.pp),
+            cp: or_one(self.cp),
+            ep: or_one(self.ep),
+            vpp: or_one(self.vpp),
+            micro_batch: or_one(self.micro_batch),
             batch,
             seq_len,
-            zero: self.zero.stage(),
-            recompute: self.recompute,
-            sequence_parallel: self.sequence_parallel.unwrap_or(self.tp.get() > 1.0),
+            zero: self.zero.map_or(1, ZeroStage::stage),
+            recompute: self.recompute.unwrap_or(Recompute::Selective),
+            sequence_parallel: self.sequence_parallel.unwrap_or(tp > 1.0),
             dropout: self.dropout,
             attention: self.attention,
             overlap_dp: self.overlap_dp,
+            overlap_ep: self.overlap_ep,
             precision: self.precision,
             grad_precision: self.grad_precision,
             optimizer: self.optimizer,
         })
     }
 
-    /// The efficiency constants: given, or the hardware generation's.
-    pub fn constants(&self) -> Constants {
+    /// The efficiency constants: given, or `hardware`'s generation's.
+    pub fn constants_for(&self, hardware: &Accelerator) -> Constants {
         self.constants
             .clone()
-            .unwrap_or_else(|| Constants::of(self.hardware.generation))
+            .unwrap_or_else(|| Constants::of(hardware.generation))
+    }
+}
+
+impl StepOptions {
+    /// The layout these options describe for `t`.
+    pub fn layout(&self, t: &Transformer) -> Result<Layout> {
+        self.layout.layout(t, self.gpus.get())
+    }
+
+    /// The efficiency constants: given, or the hardware generation's.
+    pub fn constants(&self) -> Constants {
+        self.layout.constants_for(&self.hardware)
     }
 }
 
@@ -206,7 +229,7 @@ impl StepOptions {
 /// says over the data-parallel ranks, activations of the first stage's
 /// micro-batches in flight (Korthikanti et al. 2022 §4: a whole model's
 /// layers' worth for one micro-batch under 1F1B) for seq_len / cp tokens.
-pub fn memory_per_gpu(t: &Transformer, l: &Layout) -> Result<f64> {
+pub fn memory_per_gpu(t: &Transformer, l: &Layout) -> Result<TrainingMemory> {
     let par = Parallelism {
         gpus: l.gpus / l.cp,
         zero: l.zero,
@@ -236,7 +259,7 @@ pub fn memory_per_gpu(t: &Transformer, l: &Layout) -> Result<f64> {
         optimizer: l.optimizer,
         master_weights: true,
     };
-    Ok(training_memory(ModelSpec::Shape(t), &par, &act, &prec)?.total)
+    training_memory(ModelSpec::Shape(t), &par, &act, &prec)
 }
 
 /// Step time, memory and (with `tokens`) the run's days and cost.
@@ -244,14 +267,16 @@ pub fn training_step(t: &Transformer, o: &StepOptions) -> Result<TrainingStep> {
     let l = o.layout(t)?;
     let time = step_time(t, &l, &o.hardware, &o.constants())?;
     let memory = memory_per_gpu(t, &l)?;
+    let total = memory.total;
     let days = o
         .tokens
         .map(|tokens| tokens.get() / time.tokens_per_second / 86_400.0);
     let gpu_hours = days.map(|d| d * 24.0 * l.gpus);
     Ok(TrainingStep {
         time,
-        memory_per_gpu: memory,
-        fits: memory <= o.hardware.memory,
+        memory_per_gpu: total,
+        memory,
+        fits: total <= o.hardware.memory,
         days,
         gpu_hours,
         usd: gpu_hours.and_then(|h| o.usd_per_hour.map(|p| h * p.get())),

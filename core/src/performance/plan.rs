@@ -17,7 +17,6 @@ use crate::transformer::Transformer;
 
 /// Limits of the search, beside the run's own options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PlanOptions {
     /// The run: hardware, gpus, batch or tokens_per_batch, seq_len and the
     /// rest; layout fields given here are searched over instead.
@@ -26,6 +25,9 @@ pub struct PlanOptions {
     /// Layouts to return, fastest first (10).
     #[serde(default)]
     pub top: Option<crate::input::Count>,
+    /// The deepest pipeline to consider (the layers, up to 128, when absent).
+    #[serde(default)]
+    pub max_pp: Option<crate::input::Count>,
 }
 
 /// One layout the search found.
@@ -37,6 +39,15 @@ pub struct Planned {
     pub time: StepTime,
     /// Memory per GPU, bytes.
     pub memory_per_gpu: f64,
+}
+
+/// The search's result: the fastest layouts and how many were scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The fastest layouts that fit, fastest first.
+    pub layouts: Vec<Planned>,
+    /// Layouts enumerated and scored.
+    pub scored: usize,
 }
 
 fn powers_of_two_to(max: f64) -> Vec<f64> {
@@ -52,24 +63,49 @@ fn divisors(n: f64, max: f64) -> Vec<f64> {
         .collect()
 }
 
+/// The values of one layout field: the given one, or `search`.
+fn given_or(v: Option<crate::input::Count>, search: Vec<f64>) -> Vec<f64> {
+    v.map_or(search, |v| vec![v.get()])
+}
+
 /// The candidate layouts of `o` for `t`, before checks.
-fn candidates(t: &Transformer, o: &StepOptions) -> Result<Vec<Layout>> {
-    let base = o.layout(t)?;
-    let gpn = o.hardware.gpus_per_node;
+fn candidates(t: &Transformer, o: &PlanOptions) -> Result<Vec<Layout>> {
+    let run = &o.run;
+    let given = &run.layout;
+    let base = run.layout(t)?;
+    let gpn = run.hardware.gpus_per_node;
     let mut out = Vec::new();
-    let tps: Vec<f64> = powers_of_two_to(gpn)
-        .into_iter()
-        .filter(|tp| (t.n_heads / tp).fract() == 0.0)
-        .collect();
-    let cps: Vec<f64> = powers_of_two_to(32.0)
-        .into_iter()
-        .filter(|cp| *cp == 1.0 || base.seq_len / cp >= 4096.0)
-        .collect();
-    let pps = divisors(base.gpus, t.n_layer.min(128.0));
-    let eps: Vec<f64> = if t.is_moe() {
-        divisors(t.n_experts, t.n_experts.min(256.0))
-    } else {
-        vec![1.0]
+    let tps = given_or(
+        given.tp,
+        powers_of_two_to(gpn)
+            .into_iter()
+            .filter(|tp| (t.n_heads / tp).fract() == 0.0)
+            .collect(),
+    );
+    let cps = given_or(
+        given.cp,
+        powers_of_two_to(32.0)
+            .into_iter()
+            .filter(|cp| *cp == 1.0 || base.seq_len / cp >= 4096.0)
+            .collect(),
+    );
+    let max_pp = o.max_pp.map_or(128.0, |p| p.get());
+    let pps = given_or(given.pp, divisors(base.gpus, t.n_layer.min(max_pp)));
+    let eps = given_or(
+        given.ep,
+        if t.is_moe() {
+            divisors(t.n_experts, t.n_experts.min(256.0))
+        } else {
+            vec![1.0]
+        },
+    );
+    let mbs = given_or(given.micro_batch, vec![1.0, 2.0, 4.0, 8.0]);
+    let zeros: Vec<u8> = given.zero.map_or(vec![1, 3], |z| vec![z.stage()]);
+    let recomputes: Vec<Recompute> = match given.recompute {
+        Some(r) => vec![r],
+        // FlashAttention already recomputes its scores: selective is none.
+        None if base.attention == AttentionKernel::Flash => vec![Recompute::None, Recompute::Full],
+        None => vec![Recompute::None, Recompute::Selective, Recompute::Full],
     };
     for &tp in &tps {
         for &cp in &cps {
@@ -77,28 +113,22 @@ fn candidates(t: &Transformer, o: &StepOptions) -> Result<Vec<Layout>> {
                 if (base.gpus / (tp * cp * pp)).fract() != 0.0 {
                     continue;
                 }
-                let vpps: Vec<f64> = if pp == 1.0 {
-                    vec![1.0]
-                } else {
-                    [1.0, 2.0, 4.0, 8.0]
-                        .into_iter()
-                        .filter(|v| pp * v <= t.n_layer)
-                        .collect()
-                };
+                let vpps = given_or(
+                    given.vpp,
+                    if pp == 1.0 {
+                        vec![1.0]
+                    } else {
+                        [1.0, 2.0, 4.0, 8.0]
+                            .into_iter()
+                            .filter(|v| *v <= (t.n_layer / pp).ceil())
+                            .collect()
+                    },
+                );
                 for &vpp in &vpps {
                     for &ep in &eps {
-                        for mb in [1.0, 2.0, 4.0, 8.0] {
-                            for zero in [1u8, 3] {
-                                for recompute in
-                                    [Recompute::None, Recompute::Selective, Recompute::Full]
-                                {
-                                    // FlashAttention already recomputes its scores:
-                                    // selective is none.
-                                    if recompute == Recompute::Selective
-                                        && base.attention == AttentionKernel::Flash
-                                    {
-                                        continue;
-                                    }
+                        for &mb in &mbs {
+                            for &zero in &zeros {
+                                for &recompute in &recomputes {
                                     out.push(Layout {
                                         tp,
                                         cp,
@@ -108,7 +138,9 @@ fn candidates(t: &Transformer, o: &StepOptions) -> Result<Vec<Layout>> {
                                         micro_batch: mb,
                                         zero,
                                         recompute,
-                                        sequence_parallel: tp > 1.0,
+                                        sequence_parallel: given
+                                            .sequence_parallel
+                                            .unwrap_or(tp > 1.0),
                                         ..base.clone()
                                     });
                                 }
@@ -128,15 +160,15 @@ pub fn plan_training(
     t: &Transformer,
     o: &PlanOptions,
     budget: &dyn Fn(usize) -> Result<()>,
-) -> Result<Vec<Planned>> {
+) -> Result<Plan> {
     let run = &o.run;
     let c = run.constants();
-    let all = candidates(t, run)?;
+    let all = candidates(t, o)?;
     budget(all.len())?;
     let mut found: Vec<Planned> = all
         .par_iter()
         .filter_map(|l| {
-            let memory = memory_per_gpu(t, l).ok()?;
+            let memory = memory_per_gpu(t, l).ok()?.total;
             if memory > run.hardware.memory {
                 return None;
             }
@@ -164,5 +196,8 @@ pub fn plan_training(
     }
     found.sort_by(|a, b| a.time.step_seconds.total_cmp(&b.time.step_seconds));
     found.truncate(o.top.map_or(10, |t| t.as_usize()));
-    Ok(found)
+    Ok(Plan {
+        layouts: found,
+        scored: all.len(),
+    })
 }

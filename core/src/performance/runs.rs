@@ -23,21 +23,26 @@ const DATA: &str = include_str!("../../data/training_runs.json");
 pub enum Metric {
     /// Seconds per optimizer step.
     StepSeconds,
-    /// Model TFLOP/s per GPU with attention's causal half (Llama 3).
+    /// Model TFLOP/s per GPU, PaLM's count.
     TflopsPerGpu,
+    /// Model TFLOP/s per GPU with attention's causal half (Llama 3).
+    TflopsPerGpuCausal,
     /// TFLOP/s per GPU by Narayanan et al. 2021 eq. 3: 96 B s l h² (1 +
     /// s/6h + V/16lh) per step, which counts the recomputed forward pass.
     TflopsNarayanan,
     /// MFU, attention over all scores (PaLM Appendix B; Korthikanti §6.3).
-    MfuPalm,
-    /// MFU, attention's causal half.
     Mfu,
+    /// MFU, attention's causal half.
+    MfuCausal,
+    /// GPU-hours of a whole run on `tokens` (goodput: failures, restarts
+    /// and evaluation included in the measurement, not in the model).
+    GpuHours,
 }
 
 impl Metric {
     /// Larger is faster (throughputs), or larger is slower (times).
     pub fn is_time(self) -> bool {
-        self == Metric::StepSeconds
+        matches!(self, Metric::StepSeconds | Metric::GpuHours)
     }
 }
 
@@ -59,6 +64,9 @@ pub enum Split {
     Fit,
     /// It judges the constants.
     HeldOut,
+    /// A whole run's reported GPU-hours: a bound the prediction should
+    /// stay under (what a run loses to failures is not modelled).
+    Goodput,
 }
 
 /// A published run.
@@ -126,14 +134,22 @@ impl Measurement {
     pub fn predict(&self, c: &Constants) -> Result<f64> {
         let t = &self.model;
         let mut o = self.options.clone();
-        o.constants = Some(c.clone());
+        o.layout.constants = Some(c.clone());
         let step = training_step(t, &o)?;
         let time = &step.time;
         Ok(match self.measured.metric {
             Metric::StepSeconds => time.step_seconds,
             Metric::TflopsPerGpu => time.tflops_per_gpu,
+            Metric::TflopsPerGpuCausal => time.tflops_per_gpu_causal,
             Metric::Mfu => time.mfu,
-            Metric::MfuPalm => time.mfu_palm,
+            Metric::MfuCausal => time.mfu_causal,
+            Metric::GpuHours => step
+                .gpu_hours
+                .ok_or_else(|| crate::Error::InvalidArgument {
+                    arg: "tokens".into(),
+                    expected: "given for a GPU-hours measurement",
+                    value: "nothing".into(),
+                })?,
             Metric::TflopsNarayanan => {
                 let s = o.layout(t)?.seq_len;
                 let (h, l, v) = (t.d_model, t.n_layer, t.vocab);

@@ -26,7 +26,8 @@
 //!   the attention it feeds (Liu et al. 2023, ring attention; Llama 3 §3.3.2
 //!   uses all-gathered keys and values, the same bytes);
 //! - expert parallelism: an all-to-all to dispatch and one to combine
-//!   each way, exposed.
+//!   each way, exposed, or hidden behind another micro-batch's compute
+//!   where it can be with `overlap_ep` (DeepSeek-V3's DualPipe).
 //!
 //! Recomputation adds a forward pass of the layer (full) or of the
 //! attention core (selective; nothing with FlashAttention, which
@@ -66,6 +67,8 @@ struct Pass {
     tp_comm: f64,
     cp_comm: f64,
     ep_comm: f64,
+    /// Context-parallel traffic hidden behind attention.
+    cp_hidden: f64,
     /// FLOPs executed.
     flops: f64,
 }
@@ -82,6 +85,7 @@ impl Pass {
         self.tp_comm += o.tp_comm * times;
         self.cp_comm += o.cp_comm * times;
         self.ep_comm += o.ep_comm * times;
+        self.cp_hidden += o.cp_hidden * times;
         self.flops += o.flops * times;
     }
 }
@@ -248,6 +252,8 @@ impl Ctx<'_> {
             let ring = (l.cp - 1.0) * collective::send(chunk, across, &self.links, self.c);
             f.cp_comm = (ring - f.attention).max(0.0);
             b.cp_comm = (2.0 * ring - b.attention).max(0.0);
+            f.cp_hidden = ring - f.cp_comm;
+            b.cp_hidden = 2.0 * ring - b.cp_comm;
         }
         // Expert parallelism: dispatch and combine, each way.
         if moe && l.ep > 1.0 {
@@ -256,6 +262,11 @@ impl Ctx<'_> {
                 collective::all_to_all(tokens * t.top_k * d * ACT / tp, g, &self.links, self.c);
             f.ep_comm = 2.0 * a2a;
             b.ep_comm = 2.0 * a2a;
+            if l.overlap_ep {
+                // DualPipe-style: hidden behind the other micro-batch's compute.
+                f.ep_comm = (f.ep_comm - f.matmul - f.attention).max(0.0);
+                b.ep_comm = (b.ep_comm - b.matmul - b.attention).max(0.0);
+            }
         }
         let recompute = match l.recompute {
             Recompute::Full => f,
@@ -338,16 +349,19 @@ pub struct StepTime {
     pub tokens_per_step: f64,
     /// Tokens per second, all GPUs.
     pub tokens_per_second: f64,
-    /// Model FLOPs utilisation against the bf16 peak: 6N plus attention's
-    /// causal half (the FLOPs FlashAttention executes; Llama 3 §3.3.2's count).
+    /// Model FLOPs utilisation against the bf16 peak, PaLM's count (Chowdhery
+    /// et al. 2022 Appendix B; Korthikanti et al. 2022 §6.3): 6N plus
+    /// attention over all s² scores.
     pub mfu: f64,
-    /// MFU with attention over all s² scores (PaLM Appendix B, Korthikanti
-    /// et al. 2022 §6.3).
-    pub mfu_palm: f64,
+    /// MFU counting attention's causal half only (the FLOPs a causal
+    /// FlashAttention kernel executes; what Llama 3's Table 4 counts).
+    pub mfu_causal: f64,
     /// Hardware FLOPs utilisation: every FLOP executed, recomputation included.
     pub hfu: f64,
-    /// Model FLOP/s per GPU (the `mfu` count), TFLOP/s.
+    /// Model FLOP/s per GPU by PaLM's count, TFLOP/s.
     pub tflops_per_gpu: f64,
+    /// Model FLOP/s per GPU counting attention's causal half, TFLOP/s.
+    pub tflops_per_gpu_causal: f64,
     /// Matrix multiplies of the micro-batches.
     pub matmul: f64,
     /// Attention's core.
@@ -358,6 +372,8 @@ pub struct StepTime {
     pub tp_comm: f64,
     /// Context-parallel traffic not hidden behind attention.
     pub cp_comm: f64,
+    /// Context-parallel traffic hidden behind attention (not in the step).
+    pub cp_comm_hidden: f64,
     /// Expert-parallel all-to-alls.
     pub ep_comm: f64,
     /// Recomputation in the backward pass.
@@ -368,6 +384,9 @@ pub struct StepTime {
     pub pp_comm: f64,
     /// Data-parallel gradient (and ZeRO weight) traffic not hidden behind compute.
     pub dp_comm: f64,
+    /// Data-parallel traffic hidden behind compute (not in the step).
+    /// Tensor-parallel, expert-parallel and pipeline traffic is all exposed.
+    pub dp_comm_hidden: f64,
     /// The optimizer's update.
     pub optimizer: f64,
     /// Data-parallel degree.
@@ -380,8 +399,8 @@ impl Record for StepTime {
     fn format(field: &str) -> NumFormat {
         match field {
             "dp" | "microbatches" => NumFormat::Fixed(0),
-            "mfu" | "mfu_palm" | "hfu" => NumFormat::Fixed(3),
-            "tflops_per_gpu" => NumFormat::Fixed(1),
+            "mfu" | "mfu_causal" | "hfu" => NumFormat::Fixed(3),
+            "tflops_per_gpu" | "tflops_per_gpu_causal" => NumFormat::Fixed(1),
             _ => NumFormat::Si,
         }
     }
@@ -532,8 +551,8 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
         };
     let backward_window = slowest.backward.total() + slowest.recompute.total();
     let forward_window = slowest.forward.total();
-    let dp_comm = if replicas <= 1.0 {
-        0.0
+    let (dp_comm, dp_total) = if replicas <= 1.0 {
+        (0.0, 0.0)
     } else {
         match l.zero {
             0 => {
@@ -543,9 +562,9 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
                     collective::all_reduce,
                 );
                 if l.overlap_dp {
-                    (ar - backward_window).max(0.0)
+                    ((ar - backward_window).max(0.0), ar)
                 } else {
-                    ar
+                    (ar, ar)
                 }
             }
             1 | 2 => {
@@ -560,9 +579,12 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
                     collective::all_gather,
                 );
                 if l.overlap_dp {
-                    (rs - backward_window).max(0.0) + (ag - forward_window).max(0.0)
+                    (
+                        (rs - backward_window).max(0.0) + (ag - forward_window).max(0.0),
+                        rs + ag,
+                    )
                 } else {
-                    rs + ag
+                    (rs + ag, rs + ag)
                 }
             }
             _ => {
@@ -579,7 +601,9 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
                     collective::reduce_scatter,
                 );
                 let per_mb = 2.0 * ag + rs;
-                m * (per_mb - slowest_time).max(0.0) + if l.overlap_dp { 0.0 } else { rs }
+                let exposed =
+                    m * (per_mb - slowest_time).max(0.0) + if l.overlap_dp { 0.0 } else { rs };
+                (exposed, m * per_mb + if l.overlap_dp { 0.0 } else { rs })
             }
         }
     };
@@ -614,20 +638,23 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
         step_seconds: step,
         tokens_per_step: tokens,
         tokens_per_second: tokens / step,
-        mfu: mfu_of(true),
-        mfu_palm: mfu_of(false),
+        mfu: mfu_of(false),
+        mfu_causal: mfu_of(true),
         hfu: flops_all / (step * gpus * hw.bf16),
-        tflops_per_gpu: tokens * model_flops_per_token(t, l.seq_len, true) / (step * gpus) / 1e12,
+        tflops_per_gpu: mfu_of(false) * hw.bf16 / 1e12,
+        tflops_per_gpu_causal: mfu_of(true) * hw.bf16 / 1e12,
         matmul: m * (f.forward.matmul + f.backward.matmul),
         attention: m * (f.forward.attention + f.backward.attention),
         elementwise: m * (f.forward.elementwise + f.backward.elementwise),
         tp_comm: m * (f.forward.tp_comm + f.backward.tp_comm),
         cp_comm: m * (f.forward.cp_comm + f.backward.cp_comm),
+        cp_comm_hidden: m * (f.forward.cp_hidden + f.backward.cp_hidden),
         ep_comm: m * (f.forward.ep_comm + f.backward.ep_comm),
         recompute: m * f.recompute.total(),
         pp_bubble: bubble,
         pp_comm,
         dp_comm,
+        dp_comm_hidden: (dp_total - dp_comm).max(0.0),
         optimizer,
         dp: l.dp(),
         microbatches: m,

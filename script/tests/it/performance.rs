@@ -7,7 +7,7 @@ use crate::common::{assert_rel, eval, eval_err, eval_f64};
 fn llama3_table4_from_a_script() {
     // Dubey et al. 2024 Table 4: 400 TFLOP/s per GPU on 16,384 H100s (held out).
     let tflops = eval_f64(
-        r#"training_step("llama3-405b", #{hardware: "H100", gpus: 16384, tp: 8, pp: 16, vpp: 8, global_batch: 2048, seq_len: 8192}).tflops_per_gpu"#,
+        r#"training_step("llama3-405b", #{hardware: "H100", gpus: 16384, tp: 8, pp: 16, vpp: 8, global_batch: 2048, seq_len: 8192}).tflops_per_gpu_causal"#,
     );
     assert!((tflops / 400.0 - 1.0).abs() < 0.03, "{tflops}");
 }
@@ -128,4 +128,25 @@ fn bad_layouts_and_runs_say_what_is_wrong() {
         let e = eval_err(script).message;
         assert!(e.contains(want), "{script}: {e}");
     }
+}
+
+#[test]
+fn train_cost_and_budgets_take_a_layout_instead_of_an_mfu() {
+    let script = r#"
+        let layout = #{tp: 8, pp: 4, vpp: 5, global_batch: 512, seq_len: 8192};
+        let c = train_cost(#{model: "llama3-70b", tokens: 15e12, hardware: "H100", count: 512, layout: layout});
+        let s = training_step("llama3-70b", layout + #{hardware: "H100", gpus: 512});
+        [c.mfu_predicted, c.days * 86400 * s.tokens_per_second / 15e12, c.step_seconds / s.step_seconds]
+    "#;
+    let v = eval(script).into_array().unwrap();
+    assert!(v[0].as_bool().unwrap());
+    assert_rel(v[1].as_float().unwrap(), 1.0, 1e-9);
+    assert_rel(v[2].as_float().unwrap(), 1.0, 1e-12);
+    let e = eval_err(r#"train_cost(#{model: "llama3-8b", tokens: 1e12, hardware: "H100", count: 8, mfu: 0.4, layout: #{global_batch: 8}})"#).message;
+    assert!(e.contains("layout") && e.contains("mfu"), "{e}");
+    let e = eval_err(
+        r#"train_cost(#{flops: 1e24, hardware: "H100", count: 8, layout: #{global_batch: 8}})"#,
+    )
+    .message;
+    assert!(e.contains("model"), "{e}");
 }
