@@ -26,12 +26,15 @@ if ! cargo install --list | grep -q "^evcxr_jupyter v$EVCXR_VERSION:"; then
     cargo install --locked --quiet evcxr_jupyter --version "$EVCXR_VERSION"
 fi
 evcxr_jupyter --install > /dev/null
-# evcxr caches compiled crates between notebooks (and runs): the Rust
-# notebooks share the workspace's dependencies, so only the first compiles
-# them. Its config folder is the test's own, so a user's is left alone.
+# evcxr's config folder is the test's own, so a user's is left alone.
+# Its `:cache` (a compiler wrapper) is off: with the dependency versions
+# evcxr resolves today, the wrapper turns proc-macro2's nightly probe into
+# a cell error ("`#![feature]` may not be used on the stable release
+# channel"); without it each Rust notebook compiles its dependencies
+# (about 3.5 minutes on 2 cores).
 export EVCXR_CONFIG_DIR="$PWD/build/evcxr-config"
 mkdir -p "$EVCXR_CONFIG_DIR"
-echo ":cache 2000" > "$EVCXR_CONFIG_DIR/init.evcxr"
+: > "$EVCXR_CONFIG_DIR/init.evcxr"
 
 cargo build --quiet --locked -p scaling-lab
 # The native Rhai kernel, registered inside the venv so only this Jupyter sees it.

@@ -353,14 +353,33 @@ pub mod api {
     }
 
     /// Kaplan et al. 2020 eq. 1.4: critical batch size B* / L^(1/alpha_B)
-    /// tokens, B* = 2e8, alpha_B = 0.21.
+    /// tokens, alpha_B = 0.21 and B* = 2.1e8 (Table 5's fit; eq. 5.3
+    /// rounds it to "about 2e8": `critical_batch_size(L, #{B_star: 2e8})`).
     ///
     /// ```rhai
-    /// critical_batch_size(2.0)   // 7.37e6 tokens
+    /// critical_batch_size(2.0)   // 7.74e6 tokens
     /// ```
     #[rhai_fn(return_raw)]
     pub fn critical_batch_size(ctx: NativeCallContext, loss: Dynamic) -> ScriptResult<Dynamic> {
         map1(&ctx, "loss", &loss, hyper::kaplan_critical_batch)
+    }
+
+    /// `critical_batch_size` with another B*: `#{B_star: 2e8}` (eq. 5.3's rounding).
+    ///
+    /// ```rhai
+    /// critical_batch_size(2.0, #{B_star: 2e8})   // 7.37e6 tokens
+    /// ```
+    #[rhai_fn(name = "critical_batch_size", return_raw)]
+    pub fn critical_batch_size_with(
+        ctx: NativeCallContext,
+        loss: Dynamic,
+        options: rhai::Map,
+    ) -> ScriptResult<Dynamic> {
+        let o: hyper::CriticalBatchOptions = crate::options::read(&ctx, &options)?;
+        let b = o.b_star.get();
+        map1(&ctx, "loss", &loss, |l| {
+            hyper::kaplan_critical_batch_with(l, b)
+        })
     }
 
     /// The cheapest model for a target quality once inference is counted

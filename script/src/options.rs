@@ -372,6 +372,11 @@ option_sets!(
     ),
     ("mfu", 1, scaling_lab_core::hardware::MfuOptions),
     ("hardware", 0, scaling_lab_core::hardware::AcceleratorSpec),
+    (
+        "critical_batch_size",
+        1,
+        scaling_lab_core::laws::hyper::CriticalBatchOptions
+    ),
     ("hardware", 1, scaling_lab_core::hardware::AcceleratorSpec),
     (
         "training_step",

@@ -266,9 +266,15 @@ pub struct MfuOptions {
     /// Accelerators.
     #[serde(default = "one")]
     pub count: Count,
-    /// How FLOPs per token are counted.
-    #[serde(default)]
+    /// How FLOPs per token are counted: "palm" (PaLM Appendix B, the
+    /// count published MFUs use: Llama 3's, PaLM's) when absent; "kaplan"
+    /// or "chinchilla" on request.
+    #[serde(default = "palm")]
     pub convention: FlopConvention,
+}
+
+fn palm() -> FlopConvention {
+    FlopConvention::Palm
 }
 
 fn bf16() -> Precision {

@@ -19,9 +19,36 @@ pub fn deepseek_batch_size(c: f64) -> Result<f64> {
     check::finite_result("batch size", 0.2920 * (0.3271 * c.ln()).exp())
 }
 
+/// B* of Kaplan et al. 2020's critical batch: Table 5's fit, 2.1e8 tokens.
+pub const B_STAR_TABLE5: f64 = 2.1e8;
+/// B* as eq. 1.4 and §5.1 (eq. 5.3) round it: "about 2e8" tokens.
+pub const B_STAR_ROUNDED: f64 = 2e8;
+
 /// Kaplan et al. 2020 eq. 1.4: B_crit(L) = B* / L^(1/alpha_B) with
-/// B* = 2e8 tokens and alpha_B = 0.21.
+/// alpha_B = 0.21 and B* = 2.1e8 tokens (Table 5's fit).
 pub fn kaplan_critical_batch(loss: f64) -> Result<f64> {
+    kaplan_critical_batch_with(loss, B_STAR_TABLE5)
+}
+
+/// [`kaplan_critical_batch`] with another B* (eq. 5.3's rounded 2e8).
+pub fn kaplan_critical_batch_with(loss: f64, b_star: f64) -> Result<f64> {
     let loss = check::positive("loss", loss)?;
-    check::finite_result("critical batch", 2e8 * (-(1.0 / 0.21) * loss.ln()).exp())
+    let b_star = check::positive_at_most("B_star", b_star, 1e15)?;
+    check::finite_result("critical batch", b_star * (-(1.0 / 0.21) * loss.ln()).exp())
+}
+
+/// Options of `critical_batch_size`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct CriticalBatchOptions {
+    /// B*, tokens: 2.1e8 (Kaplan et al. 2020 Table 5's fit) when absent;
+    /// 2e8 is eq. 1.4's and eq. 5.3's rounding.
+    #[serde(rename = "B_star", default = "table5")]
+    pub b_star: crate::input::Positive,
+}
+
+fn table5() -> crate::input::Positive {
+    crate::input::Positive::new("B_star", B_STAR_TABLE5).expect("positive")
 }

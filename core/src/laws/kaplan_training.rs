@@ -190,7 +190,7 @@ mod tests {
         let r = loss_n_steps(1e9, 1e5, 1e6).unwrap();
         // The solution satisfies eq. 5.6 with its own S_min and B_crit.
         assert!((loss_n_smin(1e9, r.s_min).unwrap() - r.loss).abs() < 1e-9);
-        assert!((r.b_crit - 2e8 / r.loss.powf(1.0 / 0.21)).abs() / r.b_crit < 1e-9);
+        assert!((r.b_crit - 2.1e8 / r.loss.powf(1.0 / 0.21)).abs() / r.b_crit < 1e-9);
         // More steps, lower loss; far above B_crit every step counts fully.
         assert!(loss_n_steps(1e9, 2e5, 1e6).unwrap().loss < r.loss);
         let huge = loss_n_steps(1e9, 1e5, 1e12).unwrap();

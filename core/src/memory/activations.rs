@@ -15,8 +15,7 @@
 //! recomputation keeps only each layer's input, 2 s b h.
 //!
 //! Here the same terms are written in the shape's own widths so that they
-//! hold for grouped-query attention, other FFN widths, gated FFNs (SwiGLU
-//! keeps gate, up, activation and product: 8 s b d_ff) and mixtures of
+//! hold for grouped-query attention, other FFN widths, gated FFNs and mixtures of
 //! experts (the experts a token uses), and reduce to the paper's
 //! coefficients for its GPT blocks (`tests`). For multi-head latent
 //! attention the queries, keys and values are counted after up-projection
@@ -59,6 +58,20 @@ impl Recompute {
     }
 }
 
+/// What a gated FFN (SwiGLU, GeGLU) keeps for its backward pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GatedActivations {
+    /// Megatron-LM's fused kernel (`bias_swiglu_impl`): the concatenated
+    /// gate and up projections (2 d_ff values) and the product fed to the
+    /// down projection (d_ff): 6 s b d_ff bytes in 16-bit.
+    #[default]
+    Fused,
+    /// Unfused PyTorch: gate, up, the activation of the gate and the
+    /// product kept separately: 8 s b d_ff bytes.
+    Unfused,
+}
+
 /// The run-time shape of the activations: sequence, micro-batch and how
 /// they are split.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -76,6 +89,8 @@ pub struct ActivationShape {
     /// Dropout on attention scores and residual branches (the paper's
     /// blocks have it; Llama-style training has none).
     pub dropout: bool,
+    /// What a gated FFN keeps.
+    pub gated_activations: GatedActivations,
 }
 
 /// Bytes of activations one layer keeps per GPU, for a dense layer
@@ -109,7 +124,12 @@ pub fn activation_bytes_per_layer(t: &Transformer, a: &ActivationShape, moe_laye
     } else {
         t.d_ff
     };
-    let mlp = if t.gated { 8.0 } else { 4.0 } * sb * width;
+    let mlp = match (t.gated, a.gated_activations) {
+        (false, _) => 4.0,
+        (true, GatedActivations::Fused) => 6.0,
+        (true, GatedActivations::Unfused) => 8.0,
+    } * sb
+        * width;
     let scores = if a.recompute == Recompute::Selective {
         0.0
     } else {
@@ -134,6 +154,7 @@ mod tests {
             sequence_parallel: sp,
             recompute,
             dropout: true,
+            gated_activations: GatedActivations::Fused,
         }
     }
 

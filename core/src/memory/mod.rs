@@ -6,7 +6,7 @@ mod activations;
 mod options;
 mod training;
 
-pub use activations::{activation_bytes_per_layer, ActivationShape, Recompute};
+pub use activations::{activation_bytes_per_layer, ActivationShape, GatedActivations, Recompute};
 pub use options::{report, Fit, TrainingOptions, TrainingReport};
 pub use training::{training_memory, Optimizer, Parallelism, Precisions, TrainingMemory};
 

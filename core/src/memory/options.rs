@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{training_memory, ActivationShape, ModelSpec, Optimizer, Parallelism, Precisions};
-use super::{Recompute, TrainingMemory};
+use super::{GatedActivations, Recompute, TrainingMemory};
 use crate::error::Result;
 use crate::hardware::{Accelerator, Precision};
 use crate::input::{Count, ZeroStage};
@@ -45,6 +45,9 @@ pub struct TrainingOptions {
     /// Dropout on attention scores and residual branches (Korthikanti's
     /// counts assume it; Llama-style training has none).
     pub dropout: bool,
+    /// What a gated FFN (SwiGLU) keeps: "fused" (Megatron-LM's kernel,
+    /// 6 s b d_ff bytes; the default) or "unfused" (8 s b d_ff).
+    pub gated_activations: GatedActivations,
     /// Precision of the weights.
     pub precision: Precision,
     /// Precision of the gradients; the weights' when absent.
@@ -73,6 +76,7 @@ impl Default for TrainingOptions {
             micro_batch: one,
             recompute: Recompute::None,
             dropout: false,
+            gated_activations: GatedActivations::Fused,
             precision: Precision::Bf16,
             grad_precision: None,
             optimizer: Optimizer::Adam,
@@ -147,6 +151,7 @@ impl TrainingOptions {
             sequence_parallel: self.sequence_parallel,
             recompute: self.recompute,
             dropout: self.dropout,
+            gated_activations: self.gated_activations,
         }
     }
 

@@ -309,6 +309,7 @@ mod tests {
             sequence_parallel: false,
             recompute: Recompute::Full,
             dropout: true,
+            gated_activations: super::super::GatedActivations::Fused,
         }
     }
 

@@ -50,6 +50,8 @@ pub struct Layout {
     pub sequence_parallel: bool,
     /// Dropout layers present (masks written and read).
     pub dropout: bool,
+    /// What a gated FFN keeps (memory only).
+    pub gated_activations: crate::memory::GatedActivations,
     /// The attention kernel.
     pub attention: AttentionKernel,
     /// Gradient reduction overlapped with the backward pass.

@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 use crate::hardware::{Accelerator, Precision};
 use crate::input::{Count, Positive, ZeroStage};
 use crate::memory::{
-    training_memory, ActivationShape, ModelSpec, Optimizer, Parallelism, Precisions, Recompute,
-    TrainingMemory,
+    training_memory, ActivationShape, GatedActivations, ModelSpec, Optimizer, Parallelism,
+    Precisions, Recompute, TrainingMemory,
 };
 use crate::table::{NumFormat, Record};
 use crate::transformer::Transformer;
@@ -81,6 +81,10 @@ pub struct LayoutOptions {
     /// Dropout layers (GPT-3-era models have them; Llama-style training does not).
     #[serde(default)]
     pub dropout: bool,
+    /// What a gated FFN keeps for the backward pass: "fused" (Megatron-LM's
+    /// kernel, the default) or "unfused".
+    #[serde(default)]
+    pub gated_activations: GatedActivations,
     /// Attention kernel: "flash" (default) or "unfused" (Megatron-LM before 2023).
     #[serde(default = "flash")]
     pub attention: AttentionKernel,
@@ -196,6 +200,7 @@ impl LayoutOptions {
             recompute: self.recompute.unwrap_or(Recompute::Selective),
             sequence_parallel: self.sequence_parallel.unwrap_or(tp > 1.0),
             dropout: self.dropout,
+            gated_activations: self.gated_activations,
             attention: self.attention,
             overlap_dp: self.overlap_dp,
             overlap_ep: self.overlap_ep,
@@ -252,6 +257,7 @@ pub fn memory_per_gpu(t: &Transformer, l: &Layout) -> Result<TrainingMemory> {
         sequence_parallel: l.sequence_parallel,
         recompute,
         dropout: l.dropout,
+        gated_activations: l.gated_activations,
     };
     let prec = Precisions {
         weights: Precision::Bf16,

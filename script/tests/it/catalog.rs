@@ -69,8 +69,14 @@ fn hyperparameter_laws() {
         0.2920 * 10f64.powf(20.0 * 0.3271),
         1e-12,
     );
-    // Kaplan et al. 2020 eq. 1.4: B_crit = 2e8 / L^(1/0.21); at L = 1 it is B* itself.
-    assert_rel(hyper::kaplan_critical_batch(1.0).unwrap(), 2e8, 1e-12);
+    // Kaplan et al. 2020 eq. 1.4: B_crit = B* / L^(1/0.21); at L = 1 it is
+    // B* itself: Table 5's 2.1e8 by default, eq. 5.3's rounded 2e8 on request.
+    assert_rel(hyper::kaplan_critical_batch(1.0).unwrap(), 2.1e8, 1e-12);
+    assert_rel(
+        hyper::kaplan_critical_batch_with(1.0, hyper::B_STAR_ROUNDED).unwrap(),
+        2e8,
+        1e-12,
+    );
     assert!(hyper::deepseek_batch_size(-1.0).is_err());
 }
 

@@ -94,6 +94,13 @@ fn flop_conventions_and_mfu() {
     let u =
         eval_f64(r#"mfu("gpt2", #{tokens_per_second: 1e5, hardware: "A100", convention: "palm"})"#);
     assert_rel(u, 1e5 * 855_166_464.0 / 312e12, 1e-12);
+    // PaLM's count is the default (the one published MFUs use); Kaplan's on request.
+    let default = eval_f64(r#"mfu("gpt2", #{tokens_per_second: 1e5, hardware: "A100"})"#);
+    assert_eq!(default, u);
+    let kaplan = eval_f64(
+        r#"mfu("gpt2", #{tokens_per_second: 1e5, hardware: "A100", convention: "kaplan"})"#,
+    );
+    assert_rel(kaplan, 1e5 * 566_959_104.0 / 312e12, 1e-12);
     let e = eval_err(r#"mfu("gpt2", #{tokens_per_second: 1e7, hardware: "A100"})"#);
     assert!(e.message.contains("MFU <= 1"), "{}", e.message);
     let e = eval_err(r#"flops_per_token(1e9, "palm")"#);
@@ -227,4 +234,23 @@ fn bad_memory_and_serving_input_is_named() {
         let e = eval_err(code);
         assert!(e.message.contains(says), "{code}: {}", e.message);
     }
+}
+
+#[test]
+fn swiglu_keeps_what_megatrons_fused_kernel_keeps() {
+    // Llama 3 70B (h 8192, d_ff 28672 = 3.5 h, GQA 8 of 64 heads), s 8192,
+    // b 1, selective: norms 8 + attention 4.5 + SwiGLU 6 x 3.5 = 33.5 s b h
+    // per layer with the fused kernel (6 s b d_ff), 40.5 unfused (8 s b d_ff).
+    let sbh_l = 8192.0 * 8192.0 * 80.0;
+    for (kind, per_layer) in [("fused", 33.5), ("unfused", 40.5)] {
+        let v = eval_f64(&format!(
+            r#"training_memory("llama3-70b", #{{seq_len: 8192, recompute: "selective", gated_activations: "{kind}"}}).activations"#
+        ));
+        assert_rel(v, per_layer * sbh_l, 1e-12);
+    }
+    // GPT blocks are not gated: the option changes nothing.
+    let a = eval_f64(r#"training_memory("gpt3-175b", #{gated_activations: "fused"}).activations"#);
+    let b =
+        eval_f64(r#"training_memory("gpt3-175b", #{gated_activations: "unfused"}).activations"#);
+    assert_eq!(a, b);
 }
