@@ -6,9 +6,15 @@
 //! roofline view of Pope et al. 2022, "Efficiently Scaling Transformer
 //! Inference", §2-3): decoding a small batch reads every weight and the
 //! whole KV cache for a few FLOPs per byte, so it is bandwidth-bound;
-//! prefill is compute-bound. The model is split evenly across `count`
-//! accelerators and communication is free, so the times are lower bounds
-//! (real servers reach perhaps 50-80% of them).
+//! prefill is compute-bound. The model is split across `count`
+//! accelerators by tensor parallelism and communication is free, so the
+//! times are lower bounds (measured engines run 1.5-5x slower; see
+//! docs/memory.md). Weights split evenly; the KV cache does not once the
+//! tensor-parallel degree passes the key/value heads: each rank keeps at
+//! least one KV head, so heads replicate max(1, tp / kv_heads) times (as
+//! vLLM and TensorRT-LLM do; llm-analysis counts max(kv_heads / tp, 1) per
+//! rank), and multi-head latent attention keeps the whole latent on every
+//! rank (DeepSeek-V3 under TP).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -105,9 +111,14 @@ pub struct ServingOptions {
     /// Price per accelerator-hour, for the cost per token.
     #[serde(default)]
     pub usd_per_hour: Option<Positive>,
-    /// How FLOPs per token are counted.
-    #[serde(default)]
+    /// How FLOPs per token are counted: "palm" (every matrix a token
+    /// passes through, the output layer included) when absent.
+    #[serde(default = "palm")]
     pub convention: FlopConvention,
+}
+
+fn palm() -> FlopConvention {
+    FlopConvention::Palm
 }
 
 fn one() -> Count {
@@ -152,8 +163,11 @@ pub struct Serving {
     pub context: f64,
     /// Bytes of weights.
     pub weights: f64,
-    /// Bytes of KV cache at this batch and context.
+    /// Bytes of KV cache at this batch and context, all accelerators
+    /// together, replicas included.
     pub kv_cache: f64,
+    /// How many copies of each KV head (or MLA latent) the accelerators keep.
+    pub kv_replication: f64,
     /// Accelerator memory in all.
     pub memory: f64,
     /// weights + kv_cache <= memory.
@@ -178,7 +192,9 @@ pub struct Serving {
 impl Record for Serving {
     fn format(field: &str) -> NumFormat {
         match field {
-            "batch" | "context" | "max_batch" | "max_context" => NumFormat::Fixed(0),
+            "batch" | "context" | "max_batch" | "max_context" | "kv_replication" => {
+                NumFormat::Fixed(0)
+            }
             "prefill_seconds" | "decode_seconds" => NumFormat::Sci(3),
             "tokens_per_second" | "usd_per_million_tokens" => NumFormat::Fixed(2),
             _ => NumFormat::Si,
@@ -198,6 +214,16 @@ fn weights_read(t: &Transformer, total_bytes: f64, bytes_per: f64, batch: f64) -
     let routed = (t.n_layer - t.dense_layers) * t.n_experts * mats * t.d_model * e * bytes_per;
     let touched = 1.0 - (1.0 - t.top_k / t.n_experts).powf(batch);
     total_bytes - routed + routed * touched
+}
+
+/// Copies of the KV cache that `tp` tensor-parallel ranks keep: key/value
+/// heads replicate once tp passes them; an MLA latent is on every rank.
+pub fn kv_replication(t: &Transformer, tp: f64) -> f64 {
+    if t.latent.is_some() {
+        tp
+    } else {
+        (tp / t.n_kv_heads).max(1.0)
+    }
 }
 
 /// Serve `t` on `s`.
@@ -221,12 +247,15 @@ pub fn serving(t: &Transformer, s: &ServingSetup) -> Result<Serving> {
     let hw = &s.hardware;
     let weights = c.total * s.weights.bytes();
     let kv = kv_cache(t, context, batch, s.kv)?;
+    let replication = kv_replication(t, count);
+    let kv_bytes = kv.bytes * replication;
+    let per_token = kv.bytes_per_token * replication;
     let memory = hw.memory * count;
     let free = memory - weights;
     let (max_batch, max_context) = if free > 0.0 {
         (
-            (free / (kv.bytes_per_token * context)).floor(),
-            (free / (kv.bytes_per_token * batch)).floor(),
+            (free / (per_token * context)).floor(),
+            (free / (per_token * batch)).floor(),
         )
     } else {
         (0.0, 0.0)
@@ -236,11 +265,21 @@ pub fn serving(t: &Transformer, s: &ServingSetup) -> Result<Serving> {
     // Prefill: every prompt token's forward pass, attention over half the
     // context on average (causal); weights read once, KV cache written.
     let prefill_flops = batch * context * t.forward_flops(s.convention, context / 2.0)?;
-    let prefill_bytes = weights + kv.bytes;
+    let prefill_bytes = weights + kv_bytes;
     let prefill_seconds = (prefill_flops / peak).max(prefill_bytes / bandwidth);
     // Decode: one token per sequence attending over the full context.
     let decode_flops = batch * t.forward_flops(s.convention, context)?;
-    let decode_bytes = weights_read(t, weights, s.weights.bytes(), batch) + kv.bytes;
+    // A step reads the embedding rows of its batch's tokens, not the table
+    // (nor the learned positions beyond the ones used).
+    let table = t.vocab * t.d_model * s.weights.bytes();
+    let rows = batch.min(t.vocab) * t.d_model * s.weights.bytes();
+    let positions = if t.learned_positions {
+        (t.seq_len - batch.min(t.seq_len)) * t.d_model * s.weights.bytes()
+    } else {
+        0.0
+    };
+    let decode_bytes =
+        weights_read(t, weights, s.weights.bytes(), batch) - table + rows - positions + kv_bytes;
     let compute = decode_flops / peak;
     let memory_time = decode_bytes / bandwidth;
     let decode_seconds = compute.max(memory_time);
@@ -249,9 +288,10 @@ pub fn serving(t: &Transformer, s: &ServingSetup) -> Result<Serving> {
         batch,
         context,
         weights,
-        kv_cache: kv.bytes,
+        kv_cache: kv_bytes,
+        kv_replication: replication,
         memory,
-        fits: weights + kv.bytes <= memory,
+        fits: weights + kv_bytes <= memory,
         max_batch,
         max_context,
         prefill_seconds,
@@ -285,6 +325,43 @@ mod tests {
     }
 
     #[test]
+    fn decode_reads_the_embedding_rows_it_uses() {
+        // Llama 3 8B on one H100, batch 1, context 1024, bf16: the step reads
+        // every weight but the input embedding table (128,256 x 4,096), one
+        // row of it, and the KV cache: about 4.52 ms at 3.35 TB/s.
+        let t = Transformer::preset("llama3-8b").unwrap();
+        let s = serving(&t, &setup("H100", 1.0, 1.0, 1024.0, Precision::Bf16)).unwrap();
+        let c = t.counts().unwrap();
+        let bytes = 2.0 * (c.total - 128256.0 * 4096.0 + 4096.0) + s.kv_cache;
+        assert!((s.decode_seconds / (bytes / 3.35e12) - 1.0).abs() < 1e-12);
+        assert!(
+            (4.4e-3..4.6e-3).contains(&s.decode_seconds),
+            "{}",
+            s.decode_seconds
+        );
+    }
+
+    #[test]
+    fn kv_heads_replicate_past_the_tensor_parallel_degree() {
+        // Llama 3 405B (8 KV heads) on 16 H100s: each head on two ranks,
+        // so about half the batch the even split promised (the issue's
+        // 110 -> about 55).
+        let t = Transformer::preset("llama3-405b").unwrap();
+        let s = serving(&t, &setup("H100", 16.0, 1.0, 8192.0, Precision::Bf16)).unwrap();
+        assert_eq!(s.kv_replication, 2.0);
+        assert!((45.0..=58.0).contains(&s.max_batch), "{}", s.max_batch);
+        // DeepSeek-V3's latent is on all 8 ranks: fp8 weights, bf16 cache,
+        // about 24 sequences of 32K (an even split promised 8 times as many).
+        let d = Transformer::preset("deepseek-v3").unwrap();
+        let s = serving(&d, &setup("H200", 8.0, 1.0, 32768.0, Precision::Fp8)).unwrap();
+        assert_eq!(s.kv_replication, 8.0);
+        assert!((20.0..=30.0).contains(&s.max_batch), "{}", s.max_batch);
+        // Up to the KV heads nothing is replicated.
+        let s = serving(&t, &setup("H100", 8.0, 1.0, 8192.0, Precision::Fp8)).unwrap();
+        assert_eq!(s.kv_replication, 1.0);
+    }
+
+    #[test]
     fn kv_cache_of_llama2_7b_and_gqa() {
         // Llama 2 7B (32 layers, 32 KV heads of 128) in fp16: 2 x 32 x 4096
         // x 2 bytes = 512 KiB per token, 2 GiB for 4096 tokens.
@@ -308,9 +385,11 @@ mod tests {
         assert!(s.fits);
         assert_eq!(format!("{:.1}", s.weights / 1e9), "141.1");
         assert_eq!(format!("{:.1}", s.kv_cache / 1e9), "85.9");
-        // Decoding batch 32 reads 227 GB per step at 26.8 TB/s: bandwidth-bound.
+        // Decoding batch 32 reads 227 GB per step at 26.8 TB/s: bandwidth-bound
+        // (the embedding table but its 32 rows is not read).
         assert!(!s.decode_compute_bound);
-        let bound = (s.weights + s.kv_cache) / (8.0 * 3.35e12);
+        let table = 2.0 * (128_256.0 - 32.0) * 8192.0;
+        let bound = (s.weights - table + s.kv_cache) / (8.0 * 3.35e12);
         assert!((s.decode_seconds / bound - 1.0).abs() < 1e-12);
         assert_eq!(
             s.max_batch,

@@ -77,8 +77,9 @@ pub mod api {
 
     /// Compute-optimal allocation under a law or allocation rule named:
     /// a catalog law, `"kaplan_frontier"` (Kaplan Table 6), or a rule
-    /// (`"approach1"`, `"approach2"`, `"llama3"`, `"llama3_anchored"`,
-    /// `"deepseek"`); rules without a loss formula report Chinchilla's
+    /// (`"approach1"`, `"approach2"`, `"llama3"` (Figure 3's coefficients),
+    /// `"llama3_text"`, `"llama3_anchored"`, `"deepseek"`); rules without a
+    /// loss formula report Chinchilla's
     /// eq. 10 loss (`loss_from` says whose).
     ///
     /// ```rhai

@@ -78,15 +78,17 @@ pub mod api {
     /// Serving a model: `serving(model, #{hardware, count, batch, context,
     /// dtype, kv_dtype, usd_per_hour, convention})`. Gives the bytes of
     /// `weights` (in `dtype`: "bf16", "fp8", "int8", "int4") and
-    /// `kv_cache`, the `memory` of `count` accelerators, whether it `fits`,
+    /// `kv_cache` (all copies: `kv_replication` says how many, since KV
+    /// heads replicate once `count` passes them and an MLA latent is on
+    /// every rank), the `memory` of `count` accelerators, whether it `fits`,
     /// the largest batch (`max_batch`) and context (`max_context`) that do,
     /// `prefill_seconds` for the batch's prompts and `decode_seconds` per
     /// generated token as roofline lower bounds (the longer of FLOPs at
     /// peak and bytes at peak bandwidth; Pope et al. 2022), whether decode
     /// is compute-bound, `tokens_per_second` and, with a price,
     /// `usd_per_million_tokens`. `batch` (1) or `context` (the model's) may
-    /// be a vector (a Table). The model is split evenly and communication
-    /// is free, so real servers are slower.
+    /// be a vector (a Table). The accelerators split the model by tensor
+    /// parallelism and communication is free, so real servers are slower.
     ///
     /// ```rhai
     /// serving("llama3-70b", #{hardware: "H100", count: 8, batch: 32}).fits   // true

@@ -157,6 +157,7 @@ mod tests {
                 "approach1",
                 "approach2",
                 "llama3",
+                "llama3_text",
                 "llama3_anchored",
                 "deepseek"
             ]

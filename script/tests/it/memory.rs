@@ -159,12 +159,12 @@ fn allocations_name_their_law() {
     assert_prints_as(n / 1e9, "95.9");
     let d = eval_f64(r#"find_optimal_allocation(3.8e25, "llama3_anchored").D"#);
     assert_prints_as(d / 1e12, "16.55");
-    assert_eq!(eval("compare_laws(1e24).len()").as_int().unwrap(), 12);
+    assert_eq!(eval("compare_laws(1e24).len()").as_int().unwrap(), 13);
     assert_eq!(
         eval("compare_laws([1e22, 1e24, 1e26]).len()")
             .as_int()
             .unwrap(),
-        36
+        39
     );
     // Kaplan Table 6 at 1 PF-day.
     assert_eq!(eval_f64("kaplan_frontier(PF_DAY()).N"), 1.3e9);
