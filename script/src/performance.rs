@@ -89,13 +89,16 @@ pub mod api {
 
     /// Predicted step time of a training run, where it goes, and what the
     /// run takes: `training_step(model, #{hardware, gpus, global_batch, tp, pp,
-    /// ...})` gives `step_seconds`, `tokens_per_second`, `mfu` (attention's
-    /// causal half counted, as Llama 3 and FlashAttention count), `mfu_palm`
-    /// (all s² scores, as PaLM and Megatron count), `hfu`,
-    /// `tflops_per_gpu`, the parts of the step in seconds (`matmul`,
-    /// `attention`, `elementwise`, `tp_comm`, `cp_comm`, `ep_comm`,
-    /// `recompute`, `pp_bubble`, `pp_comm`, `dp_comm`, `optimizer`; they
-    /// add up to the step), `dp`, `microbatches`, `memory_per_gpu`, `fits`,
+    /// ...})` gives `step_seconds`, `tokens_per_second`, `mfu` (PaLM's
+    /// count: 6N and all s² attention scores, as PaLM and Megatron count),
+    /// `mfu_causal` (attention's causal half, as Llama 3 counts), `hfu`,
+    /// `tflops_per_gpu` and `tflops_per_gpu_causal`, the parts of the step
+    /// in seconds (`matmul`, `attention`, `elementwise`, `tp_comm`,
+    /// `cp_comm`, `ep_comm`, `recompute`, `pp_bubble`, `pp_comm`,
+    /// `dp_comm`, `optimizer`; they add up to the step) with the traffic
+    /// hidden behind compute beside them (`cp_comm_hidden`,
+    /// `dp_comm_hidden`), `dp`, `microbatches`, the `training_memory`
+    /// record (`memory`), `memory_per_gpu`, `fits`,
     /// and with `tokens` the run's `days`, `gpu_hours` (and `usd` with
     /// `usd_per_hour`). Efficiencies come from the hardware generation's
     /// calibrated constants (`perf_model`); how close it comes to
