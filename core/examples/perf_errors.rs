@@ -9,8 +9,9 @@ fn main() {
         let mut n = 0.0;
         for r in published().iter().filter(|r| r.split == split) {
             let c = r.default_constants();
-            let p = r.predict(&c).unwrap();
-            let e = r.error(&c).unwrap();
+            let run = r.measurement().unwrap();
+            let p = run.predict(&c).unwrap();
+            let e = run.error_of(p);
             sum += e.abs();
             n += 1.0;
             println!(

@@ -209,9 +209,7 @@ fn weights_read(t: &Transformer, total_bytes: f64, bytes_per: f64, batch: f64) -
     if !t.is_moe() {
         return total_bytes;
     }
-    let e = t.d_ff_expert.unwrap_or(t.d_ff);
-    let mats = if t.gated { 3.0 } else { 2.0 };
-    let routed = (t.n_layer - t.dense_layers) * t.n_experts * mats * t.d_model * e * bytes_per;
+    let routed = t.routed_expert_matrices() * bytes_per;
     let touched = 1.0 - (1.0 - t.top_k / t.n_experts).powf(batch);
     total_bytes - routed + routed * touched
 }

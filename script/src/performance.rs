@@ -243,8 +243,9 @@ pub mod api {
         let mut rows = Vec::new();
         for r in published() {
             let c = r.default_constants();
-            let predicted = lift(&ctx, r.predict(&c))?;
-            let error = lift(&ctx, r.error(&c))?;
+            let run = lift(&ctx, r.measurement())?;
+            let predicted = lift(&ctx, run.predict(&c))?;
+            let error = run.error_of(predicted);
             rows.push(vec![
                 ("name".to_string(), Cell::Text(r.name.clone())),
                 (

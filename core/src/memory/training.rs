@@ -240,14 +240,7 @@ pub fn training_memory(
                     value: format!("ep {} with {} experts", par.ep, t.n_experts),
                 });
             }
-            let e = t.d_ff_expert.unwrap_or(t.d_ff);
-            let mats = if t.gated { 3.0 } else { 2.0 };
-            let routed = if t.is_moe() {
-                (t.n_layer - t.dense_layers) * t.n_experts * mats * t.d_model * e
-            } else {
-                0.0
-            };
-            (c.total, routed)
+            (c.total, t.routed_expert_matrices())
         }
     };
     if matches!(model, ModelSpec::Params(_)) && par.ep > 1.0 {
@@ -272,11 +265,7 @@ pub fn training_memory(
     let activations = match model {
         ModelSpec::Params(_) => 0.0,
         ModelSpec::Shape(t) => {
-            let moe_layers = if t.is_moe() {
-                t.n_layer - t.dense_layers
-            } else {
-                0.0
-            };
+            let moe_layers = t.moe_layers();
             (t.n_layer - moe_layers) * activation_bytes_per_layer(t, act, false)
                 + moe_layers * activation_bytes_per_layer(t, act, true)
         }

@@ -50,18 +50,45 @@ pub struct Constants {
     pub source: String,
 }
 
-/// The names of the fields a calibration can fit.
-pub const FITTABLE: [&str; 9] = [
-    "matmul_efficiency",
-    "matmul_overhead",
-    "attention_forward",
-    "attention_backward",
-    "memory_efficiency",
-    "kernel_overhead",
-    "intra_link_efficiency",
-    "inter_link_efficiency",
-    "latency",
-];
+/// The fields a calibration can fit, named once: their list, and reading
+/// and writing them by name.
+macro_rules! fittable {
+    ($($field:ident),* $(,)?) => {
+        /// The names of the fields a calibration can fit.
+        pub const FITTABLE: &[&str] = &[$(stringify!($field)),*];
+
+        impl Constants {
+            /// A fittable constant by name.
+            pub fn get(&self, name: &str) -> Result<f64> {
+                match name {
+                    $(stringify!($field) => Ok(self.$field),)*
+                    _ => Err(Error::unknown("performance constant", name, FITTABLE)),
+                }
+            }
+
+            /// Set a fittable constant by name.
+            pub fn set(&mut self, name: &str, v: f64) -> Result<()> {
+                match name {
+                    $(stringify!($field) => self.$field = v,)*
+                    _ => return Err(Error::unknown("performance constant", name, FITTABLE)),
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+fittable!(
+    matmul_efficiency,
+    matmul_overhead,
+    attention_forward,
+    attention_backward,
+    memory_efficiency,
+    kernel_overhead,
+    intra_link_efficiency,
+    inter_link_efficiency,
+    latency,
+);
 
 impl Constants {
     /// The shipped constants of `generation`.
@@ -76,36 +103,10 @@ impl Constants {
             .expect("every generation has constants (checked by a test)")
     }
 
-    /// A fittable constant by name.
-    pub fn get(&self, name: &str) -> Result<f64> {
-        Ok(*self.clone().slot(name)?)
-    }
-
-    /// Set a fittable constant by name.
-    pub fn set(&mut self, name: &str, v: f64) -> Result<()> {
-        *self.slot(name)? = v;
-        Ok(())
-    }
-
-    fn slot(&mut self, name: &str) -> Result<&mut f64> {
-        Ok(match name {
-            "matmul_efficiency" => &mut self.matmul_efficiency,
-            "matmul_overhead" => &mut self.matmul_overhead,
-            "attention_forward" => &mut self.attention_forward,
-            "attention_backward" => &mut self.attention_backward,
-            "memory_efficiency" => &mut self.memory_efficiency,
-            "kernel_overhead" => &mut self.kernel_overhead,
-            "intra_link_efficiency" => &mut self.intra_link_efficiency,
-            "inter_link_efficiency" => &mut self.inter_link_efficiency,
-            "latency" => &mut self.latency,
-            _ => return Err(Error::unknown("performance constant", name, FITTABLE)),
-        })
-    }
-
     /// Efficiencies in (0, 1], overheads and latency in [0, 1 s).
     pub fn check(&self) -> Result<()> {
-        for name in FITTABLE {
-            let v = *self.clone().slot(name)?;
+        for &name in FITTABLE {
+            let v = self.get(name)?;
             if name.ends_with("overhead") || name == "latency" {
                 if !(v.is_finite() && (0.0..1.0).contains(&v)) {
                     return Err(Error::invalid(name, "a time from 0 to 1 second", v));

@@ -165,13 +165,17 @@ impl Measurement {
     /// measured time, minus one (a throughput's ratio is inverted), so
     /// +10% means the model is 10% slow.
     pub fn error(&self, c: &Constants) -> Result<f64> {
-        let p = self.predict(c)?;
+        Ok(self.error_of(self.predict(c)?))
+    }
+
+    /// The relative error of a prediction already made (see [`Measurement::error`]).
+    pub fn error_of(&self, predicted: f64) -> f64 {
         let m = self.measured.value;
-        Ok(if self.measured.metric.is_time() {
-            p / m - 1.0
+        if self.measured.metric.is_time() {
+            predicted / m - 1.0
         } else {
-            m / p - 1.0
-        })
+            m / predicted - 1.0
+        }
     }
 }
 

@@ -157,7 +157,7 @@ impl Ctx<'_> {
             &mut f,
         );
         gemm(2.0 * tokens * out / tp, 1.0, &mut f);
-        let mats = if t.gated { 3.0 } else { 2.0 };
+        let mats = t.ffn_mats();
         let ffn_width = if moe {
             let e = t.d_ff_expert.unwrap_or(t.d_ff);
             let local = t.n_experts / l.ep;
@@ -444,17 +444,9 @@ impl StepTime {
 /// attention over the causal half of the scores (`causal`) or all of them.
 pub fn model_flops_per_token(t: &Transformer, seq_len: f64, causal: bool) -> f64 {
     let (qk, v) = t.score_dims();
-    let e = t.d_ff_expert.unwrap_or(t.d_ff);
-    let mats = if t.gated { 3.0 } else { 2.0 };
-    let moe_layers = if t.is_moe() {
-        t.n_layer - t.dense_layers
-    } else {
-        0.0
-    };
-    let dense_layers = t.n_layer - moe_layers;
-    let ffn = dense_layers * mats * t.d_model * t.d_ff
-        + moe_layers
-            * (mats * t.d_model * e * (t.top_k + t.n_shared_experts) + t.d_model * t.n_experts);
+    // Every matrix a token passes through: attention, its FFN (the experts
+    // it is routed to, shared experts and the router) and the output layer.
+    let (_, ffn) = t.ffn_matrices_per_token();
     let matrices = t.n_layer * t.attention_matrices() + ffn + t.d_model * t.vocab;
     let attention =
         2.0 * t.n_layer * seq_len * t.n_heads * (qk + v) * if causal { 0.5 } else { 1.0 };
@@ -530,13 +522,7 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
 
     // Data parallelism over dp x cp ranks (context-parallel ranks hold the same weights).
     let counts = t.counts()?;
-    let routed = if t.is_moe() {
-        let e = t.d_ff_expert.unwrap_or(t.d_ff);
-        let mats = if t.gated { 3.0 } else { 2.0 };
-        (t.n_layer - t.dense_layers) * t.n_experts * mats * t.d_model * e
-    } else {
-        0.0
-    };
+    let routed = t.routed_expert_matrices();
     let dense_local = (counts.total - routed) / (l.tp * p);
     let expert_local = routed / (l.tp * p * l.ep);
     let replicas = l.dp() * l.cp;
@@ -551,6 +537,18 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
         };
     let backward_window = slowest.backward.total() + slowest.recompute.total();
     let forward_window = slowest.forward.total();
+    // Gradients reduce-scattered and weights all-gathered (ZeRO 1-3); an
+    // all-reduce without ZeRO is the two passes over the gradients.
+    let rs = reduce(
+        grad * dense_local,
+        grad * expert_local,
+        collective::reduce_scatter,
+    );
+    let ag = reduce(
+        weight * dense_local,
+        weight * expert_local,
+        collective::all_gather,
+    );
     let (dp_comm, dp_total) = if replicas <= 1.0 {
         (0.0, 0.0)
     } else {
@@ -568,16 +566,6 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
                 }
             }
             1 | 2 => {
-                let rs = reduce(
-                    grad * dense_local,
-                    grad * expert_local,
-                    collective::reduce_scatter,
-                );
-                let ag = reduce(
-                    weight * dense_local,
-                    weight * expert_local,
-                    collective::all_gather,
-                );
                 if l.overlap_dp {
                     (
                         (rs - backward_window).max(0.0) + (ag - forward_window).max(0.0),
@@ -590,16 +578,6 @@ pub fn step_time(t: &Transformer, l: &Layout, hw: &Accelerator, c: &Constants) -
             _ => {
                 // Weights gathered for every micro-batch's forward and
                 // backward pass, gradients scattered after it.
-                let ag = reduce(
-                    weight * dense_local,
-                    weight * expert_local,
-                    collective::all_gather,
-                );
-                let rs = reduce(
-                    grad * dense_local,
-                    grad * expert_local,
-                    collective::reduce_scatter,
-                );
                 let per_mb = 2.0 * ag + rs;
                 let exposed =
                     m * (per_mb - slowest_time).max(0.0) + if l.overlap_dp { 0.0 } else { rs };

@@ -78,8 +78,8 @@ impl Transformer {
 
     /// FFN matrix weights (no biases): (all layers, used per token), with
     /// routers counted as matmuls.
-    fn ffn_matrices_per_token(&self) -> (f64, f64) {
-        let mats = if self.gated { 3.0 } else { 2.0 };
+    pub(crate) fn ffn_matrices_per_token(&self) -> (f64, f64) {
+        let mats = self.ffn_mats();
         let dense = mats * self.d_model * self.d_ff;
         if !self.is_moe() {
             return (self.n_layer * dense, self.n_layer * dense);
@@ -92,6 +92,17 @@ impl Transformer {
             self.dense_layers * dense + moe * (self.n_experts * expert + shared + router),
             self.dense_layers * dense + moe * (self.top_k * expert + shared + router),
         )
+    }
+
+    /// Matrix parameters of every MoE layer's routed experts (no biases):
+    /// what expert parallelism splits, and what a decode step reads only
+    /// in part. 0 for a dense model.
+    pub(crate) fn routed_expert_matrices(&self) -> f64 {
+        self.moe_layers()
+            * self.n_experts
+            * self.ffn_mats()
+            * self.d_model
+            * self.d_ff_expert.unwrap_or(self.d_ff)
     }
 
     /// Training FLOPs per token as Kaplan et al. 2020 count them (§2.1,

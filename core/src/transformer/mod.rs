@@ -226,7 +226,7 @@ impl Transformer {
     }
 
     /// Layers whose FFN is a mixture of experts.
-    fn moe_layers(&self) -> f64 {
+    pub(crate) fn moe_layers(&self) -> f64 {
         if self.is_moe() {
             self.n_layer - self.dense_layers
         } else {
@@ -252,7 +252,7 @@ impl Transformer {
     }
 
     /// Matrices per FFN block: 3 when gated, else 2.
-    fn ffn_mats(&self) -> f64 {
+    pub(crate) fn ffn_mats(&self) -> f64 {
         if self.gated {
             3.0
         } else {
