@@ -82,6 +82,22 @@ def llama3_70b_zero3_full():
     return 16 * params / 64 + 80 * 2 * 8192 * 1 * 8192
 
 
+def llama3_8b_decode_bound_ms():
+    """Pope et al. 2022's memory bound on one decode step of Llama 3 8B at
+    batch 1 and context 1,024 on an H100 (3.35 TB/s): every weight in bf16
+    but the input embedding table (128,256 x 4,096), of which one row, and
+    the KV cache (32 layers x 8 KV heads x 128 x 2 x 2 bytes a token)."""
+    params, table, row = 8_030_261_248, 128_256 * 4096, 4096
+    kv = 1024 * 32 * 8 * 128 * 2 * 2
+    return ((params - table + row) * 2 + kv) / 3.35e12 * 1e3
+
+
+def max_batch(memory, weights, kv_bytes_per_token, context):
+    """Sequences of `context` tokens whose KV cache (replicas included)
+    fits beside the weights."""
+    return math.floor((memory - weights) / (kv_bytes_per_token * context))
+
+
 # The number after the label: digits with an optional exponent, then an
 # optional SI suffix.
 NUMBER = re.compile(

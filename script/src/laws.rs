@@ -2,6 +2,33 @@
 
 use rhai::plugin::*;
 
+/// A law's compute-optimal answer with its caveat, if it has one
+/// ([`Law::caveat`]): a `caveat` key of a map, a column of a table.
+fn mark_caveat(
+    ctx: &NativeCallContext,
+    law: &scaling_lab_core::laws::Law,
+    out: Dynamic,
+) -> crate::args::ScriptResult<Dynamic> {
+    let Some(caveat) = law.caveat() else {
+        return Ok(out);
+    };
+    if let Some(mut t) = out.clone().try_cast::<scaling_lab_core::table::Table>() {
+        let col = scaling_lab_core::table::Column::text(std::iter::repeat_n(caveat, t.len()));
+        crate::args::lift(ctx, t.set_column("caveat", col))?;
+        return Ok(Dynamic::from(t));
+    }
+    match out.try_cast::<rhai::Map>() {
+        Some(mut m) => {
+            m.insert("caveat".into(), caveat.into());
+            Ok(m.into())
+        }
+        None => Err(crate::args::fail(
+            ctx,
+            "a compute-optimal answer is a map or a table",
+        )),
+    }
+}
+
 #[export_module]
 pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext};
@@ -473,15 +500,19 @@ pub mod api {
     }
 
     /// Compute-optimal allocation of C FLOPs under a law: `#{C, N, D, loss}`
-    /// (an array of budgets gives a Table with one row per budget).
+    /// (an array of budgets gives a Table with one row per budget), and a
+    /// `caveat` when the optimum is not checked against its paper
+    /// (`krajewski2024`'s).
     ///
     /// ```rhai
     /// law("chinchilla").optimal(5.76e23).N   // 3.219e10
+    /// law("krajewski2024", #{G: 8}).optimal(1e21).caveat.starts_with("unverified")   // true
     /// ```
     #[rhai_fn(name = "optimal", return_raw)]
     pub fn law_optimal(ctx: NativeCallContext, law: &mut Law, c: Dynamic) -> ScriptResult<Dynamic> {
         let law = law.clone();
-        record_result(&ctx, "C", &c, work::MATH, law.optimizer())
+        let out = record_result(&ctx, "C", &c, work::MATH, law.optimizer())?;
+        mark_caveat(&ctx, &law, out)
     }
 
     /// The budget at which N parameters is compute-optimal under a law: `#{C, N, D, loss}`.
@@ -496,7 +527,8 @@ pub mod api {
         n: Dynamic,
     ) -> ScriptResult<Dynamic> {
         let law = law.clone();
-        record_result(&ctx, "N", &n, work::MATH, |n| law.optimal_for_params(n))
+        let out = record_result(&ctx, "N", &n, work::MATH, |n| law.optimal_for_params(n))?;
+        mark_caveat(&ctx, &law, out)
     }
 
     /// The smallest compute budget that reaches a target loss, and its
@@ -512,7 +544,8 @@ pub mod api {
         loss: Dynamic,
     ) -> ScriptResult<Dynamic> {
         let p = *lift(&ctx, law.require_parametric())?;
-        record_result(&ctx, "loss", &loss, work::MATH, |l| p.compute_for_loss(l))
+        let out = record_result(&ctx, "loss", &loss, work::MATH, |l| p.compute_for_loss(l))?;
+        mark_caveat(&ctx, law, out)
     }
 
     /// The law's catalog name.

@@ -2,7 +2,7 @@
 //! registered, sandboxed and bounded, plus the diagnostics front ends print.
 //!
 //! One registration module per domain (`laws`, `allocation`,
-//! `architecture`, `cost`, `vector`, `table`, `numbers`, `fit`, `plot`,
+//! `architecture`, `memory`, `serving`, `cost`, `vector`, `table`, `numbers`, `fit`, `plot`,
 //! `io`), listed once in [`DOMAINS`], which both the engine ([`package`])
 //! and the reference ([`docs`]) read. Each registered function's `///`
 //! comment is its entry in `docs/functions.md`. How values are shown lives
@@ -30,6 +30,7 @@ pub mod options;
 pub mod output;
 pub mod performance;
 pub mod plot;
+pub mod serving;
 pub mod session;
 pub mod state;
 pub mod table;
@@ -78,9 +79,14 @@ pub const DOMAINS: &[Domain] = &[
         module: || rhai::exported_module!(architecture::api),
     },
     Domain {
-        title: "Memory and serving",
-        blurb: "GPU memory for training (ZeRO, parallelism, activations) and for serving (weights, KV cache), with roofline times.",
+        title: "Training memory",
+        blurb: "GPU memory for training: ZeRO, parallelism, activations.",
         module: || rhai::exported_module!(memory::api),
+    },
+    Domain {
+        title: "Serving",
+        blurb: "KV cache, memory and predicted serving times and cost (calibrated to TensorRT-LLM's measurements), with roofline bounds beside them.",
+        module: || rhai::exported_module!(serving::api),
     },
     Domain {
         title: "Compute and time",

@@ -5,8 +5,58 @@ use rhai::plugin::*;
 use rhai::{Array, Map, NativeCallContext};
 use scaling_lab_core::performance::runs::{Measured, Measurement, Metric};
 use scaling_lab_core::performance::StepOptions;
+use scaling_lab_core::serving::measured::ServingMeasurement;
 
 use crate::args::{fail, lift, ScriptResult};
+
+/// Every generation's constants of one model as a Table: a row per
+/// generation, its fittable constants, whether calibrated and the source
+/// (`perf_model()`, `serving_model()`).
+pub(crate) fn constants_table<C: scaling_lab_core::performance::calibrate::Fittable>(
+    of: impl Fn(scaling_lab_core::hardware::Generation) -> C,
+    provenance: impl Fn(C) -> (bool, String),
+) -> scaling_lab_core::table::Table {
+    use scaling_lab_core::table::{Cell, Table};
+    let rows: Vec<Vec<(String, Cell)>> = scaling_lab_core::hardware::Generation::ALL
+        .iter()
+        .map(|g| {
+            let c = of(*g);
+            let mut row = vec![("generation".to_string(), Cell::Text(g.name().into()))];
+            for name in C::names() {
+                let v = c.get(name).expect("fittable names are fields");
+                row.push((name.to_string(), Cell::Num(v)));
+            }
+            let (calibrated, source) = provenance(c);
+            row.push(("calibrated".to_string(), Cell::Text(calibrated.to_string())));
+            row.push(("source".to_string(), Cell::Text(source)));
+            row
+        })
+        .collect();
+    Table::from_rows(&rows).expect("every generation has the same fields")
+}
+
+/// The generation `name` is ("hopper"), or the generation of the
+/// accelerator it names ("H100").
+pub(crate) fn generation_named(
+    ctx: &NativeCallContext,
+    name: &str,
+) -> ScriptResult<scaling_lab_core::hardware::Generation> {
+    use scaling_lab_core::hardware::{Accelerator, Generation};
+    match (Generation::parse(name), Accelerator::by_name(name)) {
+        (Ok(g), _) => Ok(g),
+        (_, Ok(a)) => Ok(a.generation),
+        (Err(_), Err(_)) => {
+            let generations: Vec<&str> = Generation::ALL.iter().map(|g| g.name()).collect();
+            Err(fail(
+                ctx,
+                format!(
+                    "unknown generation or hardware '{name}'; generations: {}; or a name hardware() lists",
+                    generations.join(", ")
+                ),
+            ))
+        }
+    }
+}
 
 /// The keys a run of `calibrate` may measure, and what they mean.
 const MEASURED: [(&str, Metric); 5] = [
@@ -63,12 +113,50 @@ fn measurement(ctx: &NativeCallContext, i: usize, run: &Dynamic) -> ScriptResult
     })
 }
 
-/// Every run of `calibrate`.
-fn measurements(ctx: &NativeCallContext, runs: &Array) -> ScriptResult<Vec<Measurement>> {
-    runs.iter()
-        .enumerate()
-        .map(|(i, r)| measurement(ctx, i, r))
-        .collect()
+/// The runs of one `calibrate`: all training runs or all serving measurements.
+enum Runs {
+    Training(Vec<Measurement>),
+    Serving(Vec<ServingMeasurement>),
+}
+
+/// Every run of `calibrate`; the first one's measured key says which
+/// model they calibrate, and a run of the other kind is refused.
+fn runs_of(ctx: &NativeCallContext, runs: &Array) -> ScriptResult<Runs> {
+    let serving_key = |r: &Dynamic| {
+        r.read_lock::<Map>()
+            .and_then(|m| crate::serving::measured_key(&m))
+    };
+    match runs.first().and_then(serving_key) {
+        None => runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| match serving_key(r) {
+                Some(k) => Err(fail(
+                    ctx,
+                    format!("runs[{i}] measures {k}, a serving quantity, where runs[0] is a training run"),
+                )),
+                None => measurement(ctx, i, r),
+            })
+            .collect::<ScriptResult<_>>()
+            .map(Runs::Training),
+        Some(_) => runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let Some(map) = r.read_lock::<Map>().map(|m| m.clone()) else {
+                    return Err(fail(
+                        ctx,
+                        format!(
+                            "runs[{i}] must be a map of a run, got {}",
+                            crate::args::type_name(r)
+                        ),
+                    ));
+                };
+                crate::serving::measurement(ctx, i, &map)
+            })
+            .collect::<ScriptResult<_>>()
+            .map(Runs::Serving),
+    }
 }
 
 #[export_module]
@@ -81,8 +169,7 @@ pub mod api {
     use crate::options;
     use crate::state::state;
     use scaling_lab_core::budget::work;
-    use scaling_lab_core::hardware::{Accelerator, Generation};
-    use scaling_lab_core::performance::calibrate::CalibrateOptions;
+    use scaling_lab_core::performance::calibrate::{CalibrateOptions, StartConstants};
     use scaling_lab_core::performance::runs::published;
     use scaling_lab_core::performance::{self, Constants, PlanOptions, StepOptions};
     use scaling_lab_core::table::{Cell, Table};
@@ -186,26 +273,7 @@ pub mod api {
     /// whether calibrated, and the sources.
     #[rhai_fn(name = "perf_model")]
     pub fn perf_model_all() -> Table {
-        let rows: Vec<Vec<(String, Cell)>> = Generation::ALL
-            .iter()
-            .map(|g| {
-                let c = Constants::of(*g);
-                let mut row = vec![("generation".to_string(), Cell::Text(g.name().into()))];
-                for name in performance::constants::FITTABLE {
-                    row.push((
-                        name.to_string(),
-                        Cell::Num(c.get(name).expect("fittable names are fields")),
-                    ));
-                }
-                row.push((
-                    "calibrated".to_string(),
-                    Cell::Text(c.calibrated.to_string()),
-                ));
-                row.push(("source".to_string(), Cell::Text(c.source)));
-                row
-            })
-            .collect();
-        Table::from_rows(&rows).expect("every generation has the same fields")
+        super::constants_table(Constants::of, |c| (c.calibrated, c.source))
     }
 
     /// The efficiency constants of one generation ("hopper") or of an
@@ -217,20 +285,7 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "perf_model", return_raw)]
     pub fn perf_model(ctx: NativeCallContext, name: &str) -> ScriptResult<Dynamic> {
-        let generation = match (Generation::parse(name), Accelerator::by_name(name)) {
-            (Ok(g), _) => g,
-            (_, Ok(a)) => a.generation,
-            (Err(_), Err(_)) => {
-                let generations: Vec<&str> = Generation::ALL.iter().map(|g| g.name()).collect();
-                return Err(fail(
-                    &ctx,
-                    format!(
-                        "unknown generation or hardware '{name}'; generations: {}; or a name hardware() lists",
-                        generations.join(", ")
-                    ),
-                ));
-            }
-        };
+        let generation = super::generation_named(&ctx, name)?;
         to_script(&ctx, &Constants::of(generation))
     }
 
@@ -277,10 +332,14 @@ pub mod api {
     /// #{fit: ["matmul_efficiency", "memory_efficiency"]})`, each run a map
     /// of `model`, the options of `training_step` and one measurement
     /// (`step_seconds`, `tflops_per_gpu`, `tflops_per_gpu_causal`, `mfu` or
-    /// `mfu_causal`). Minimises
-    /// the squared log error of step time (Nelder-Mead); gives `constants`
-    /// (pass them as `constants:`), `mean_abs_error`, `max_abs_error` and
-    /// each run's `errors`. Keep some runs out of the fit to judge it.
+    /// `mfu_causal`); or, to fit the serving model (`serving_model()`
+    /// lists its constants), each run the options of `serving` with one
+    /// batch and one measurement (`output_tokens_per_second_per_gpu`,
+    /// `ttft_seconds`, `decode_step_seconds` or
+    /// `tokens_per_second_per_user`). Minimises the squared log error of
+    /// time (throughputs inverted; Nelder-Mead); gives `constants` (pass
+    /// them as `constants:`), `mean_abs_error`, `max_abs_error` and each
+    /// run's `errors`. Keep some runs out of the fit to judge it.
     ///
     /// ```rhai
     /// calibrate([#{model: "llama3-8b", hardware: "H100", gpus: 8, global_batch: 8, seq_len: 8192, step_seconds: 1.6}], #{fit: ["matmul_efficiency"]}).mean_abs_error < 0.01   // true
@@ -291,20 +350,45 @@ pub mod api {
         if runs.is_empty() {
             return Err(fail(&ctx, "runs must hold at least one measured run"));
         }
-        let runs = super::measurements(&ctx, &runs)?;
         lift(
             &ctx,
             state(&ctx)
                 .budget
                 .charge_elements(runs.len(), work::CALIBRATION_PER_RUN),
         )?;
-        let base = o
-            .constants
-            .clone()
-            .unwrap_or_else(|| runs[0].options.constants());
-        to_script(
-            &ctx,
-            &lift(&ctx, performance::calibrate(&runs, &base, &o.fit))?,
-        )
+        match super::runs_of(&ctx, &runs)? {
+            super::Runs::Training(runs) => {
+                let base = match o.constants {
+                    None => runs[0].options.constants(),
+                    Some(StartConstants::Training(c)) => c,
+                    Some(StartConstants::Serving(_)) => {
+                        return Err(fail(
+                            &ctx,
+                            "option constants: serving constants given for training runs (use perf_model(name))",
+                        ))
+                    }
+                };
+                to_script(
+                    &ctx,
+                    &lift(&ctx, performance::calibrate(&runs, &base, &o.fit))?,
+                )
+            }
+            super::Runs::Serving(runs) => {
+                let base = match o.constants {
+                    None => runs[0].setup.constants.clone(),
+                    Some(StartConstants::Serving(c)) => c,
+                    Some(StartConstants::Training(_)) => {
+                        return Err(fail(
+                            &ctx,
+                            "option constants: training constants given for serving measurements (use serving_model(name))",
+                        ))
+                    }
+                };
+                to_script(
+                    &ctx,
+                    &lift(&ctx, performance::calibrate(&runs, &base, &o.fit))?,
+                )
+            }
+        }
     }
 }

@@ -48,6 +48,7 @@ impl Record for Answer {
 fn own(law: &Law) -> &'static str {
     match &*law.name {
         "kaplan_joint" => "own (WebText2 nats)",
+        super::moe::NAME => "own; N, D unverified (C = 6ND, not the paper's FLOP model)",
         _ => "own",
     }
 }

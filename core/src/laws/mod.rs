@@ -216,6 +216,12 @@ impl Law {
         }
     }
 
+    /// Why this law's compute-optimal answers are not to be trusted as
+    /// its paper's, when they are not ([`moe::UNVERIFIED`]).
+    pub fn caveat(&self) -> Option<&'static str> {
+        (self.name == moe::NAME).then_some(moe::UNVERIFIED)
+    }
+
     /// The budget at which N parameters is compute-optimal.
     pub fn optimal_for_params(&self, n: f64) -> Result<Allocation> {
         match &self.form {

@@ -368,6 +368,28 @@ mod tests {
     }
 
     #[test]
+    fn expert_optimizer_states_shard_over_the_expert_data_parallel_group() {
+        // Mixtral 8x7B, 64 GPUs, EP 8, ZeRO-1: each GPU holds one expert of
+        // each layer (5.64B parameters), whose 12 bytes of Adam state shard
+        // over the 64 / 8 = 8 ranks holding the same expert; the 1.61B
+        // shared parameters shard over all 64. 8.16 GiB; EleutherAI's
+        // cookbook (calc_transformer_mem.py, --num-experts 8 -ep 8 -z 1)
+        // divides all 7.26B by 64: 1.27 GiB, 6.4x less (docs/memory.md).
+        let t = Transformer::preset("mixtral-8x7b").unwrap();
+        let par = Parallelism {
+            gpus: 64.0,
+            ep: 8.0,
+            zero: 1,
+            ..Parallelism::default()
+        };
+        let m =
+            training_memory(ModelSpec::Shape(&t), &par, &act(), &Precisions::default()).unwrap();
+        let gib = m.optimizer / 2f64.powi(30);
+        assert!((gib - 8.155).abs() < 0.01, "{gib}");
+        assert!((gib / 1.27 - 6.42).abs() < 0.02, "{}", gib / 1.27);
+    }
+
+    #[test]
     fn bad_layouts_are_errors() {
         let t = Transformer::preset("llama3-8b").unwrap();
         let run = |par: Parallelism| {

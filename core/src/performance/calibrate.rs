@@ -1,8 +1,11 @@
 //! Fit efficiency constants to measured runs: minimise the squared log
-//! ratio of predicted to measured step time (throughputs inverted) over
-//! the chosen constants, by Nelder-Mead (argmin) on their logarithms, so
-//! a run twice too slow and one twice too fast weigh the same and every
-//! constant stays positive. Efficiencies are held at most 1.
+//! ratio of predicted to measured time (throughputs inverted) over the
+//! chosen constants, by Nelder-Mead (argmin) on their logarithms, so a
+//! run twice too slow and one twice too fast weigh the same and every
+//! constant stays positive. Efficiencies are held at most 1. The same
+//! fit serves training step times ([`Constants`]) and serving
+//! measurements (`serving::ServingConstants`): anything [`Fittable`]
+//! against anything [`Predictable`].
 
 use argmin::core::{CostFunction, Executor, State};
 use argmin::solver::neldermead::NelderMead;
@@ -19,17 +22,143 @@ pub struct CalibrateOptions {
     /// Names of the constants to fit (`perf_model()` lists them); at most
     /// as many as there are runs.
     pub fit: Vec<String>,
-    /// Constants to start from and keep where not fitted; the first run's
+    /// Constants to start from and keep where not fitted: training
+    /// constants (`perf_model(name)`) for training runs, serving constants
+    /// (`serving_model(name)`) for serving measurements; the first run's
     /// hardware generation's when absent.
     #[serde(default)]
-    pub constants: Option<Constants>,
+    pub constants: Option<StartConstants>,
+}
+
+/// The constants a calibration starts from: the training step model's or
+/// the serving model's, told apart by their fields.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum StartConstants {
+    /// The training step model's (`perf_model`).
+    Training(Constants),
+    /// The serving model's (`serving_model`).
+    Serving(crate::serving::ServingConstants),
+}
+
+impl<'de> serde::Deserialize<'de> for StartConstants {
+    /// Serving constants are the ones with a `prefill_overhead`; reading
+    /// the one struct they look like gives errors that name its fields,
+    /// where an untagged enum would only say that neither matched.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let v = serde_json::Value::deserialize(d)?;
+        if v.get("prefill_overhead").is_some() || v.get("step_overhead").is_some() {
+            serde_json::from_value(v)
+                .map(StartConstants::Serving)
+                .map_err(D::Error::custom)
+        } else {
+            serde_json::from_value(v)
+                .map(StartConstants::Training)
+                .map_err(D::Error::custom)
+        }
+    }
+}
+
+/// A set of constants some of which a calibration can fit by name.
+pub trait Fittable: Clone {
+    /// The names of the fields a calibration can fit.
+    fn names() -> &'static [&'static str];
+    /// A fittable constant by name.
+    fn get(&self, name: &str) -> Result<f64>;
+    /// Set a fittable constant by name.
+    fn set(&mut self, name: &str, v: f64) -> Result<()>;
+    /// Every constant in its physical range.
+    fn check(&self) -> Result<()>;
+    /// Mark the set as fitted, saying how.
+    fn mark_fitted(&mut self, how: String);
+}
+
+/// A measurement the model predicts with constants `C`.
+pub trait Predictable<C> {
+    /// Relative error of the prediction as time: +0.1 is 10% slow.
+    fn error(&self, c: &C) -> Result<f64>;
+}
+
+impl Predictable<Constants> for Measurement {
+    fn error(&self, c: &Constants) -> Result<f64> {
+        Measurement::error(self, c)
+    }
+}
+
+/// The fields a calibration can fit, named once: their list, and reading
+/// and writing them by name. `$what` names the set in errors.
+macro_rules! fittable {
+    ($ty:ty, $what:literal, $($field:ident),* $(,)?) => {
+        /// The names of the fields a calibration can fit.
+        pub const FITTABLE: &[&str] = &[$(stringify!($field)),*];
+
+        impl $ty {
+            /// A fittable constant by name.
+            pub fn get(&self, name: &str) -> Result<f64> {
+                match name {
+                    $(stringify!($field) => Ok(self.$field),)*
+                    _ => Err(Error::unknown($what, name, FITTABLE)),
+                }
+            }
+
+            /// Set a fittable constant by name.
+            pub fn set(&mut self, name: &str, v: f64) -> Result<()> {
+                match name {
+                    $(stringify!($field) => self.$field = v,)*
+                    _ => return Err(Error::unknown($what, name, FITTABLE)),
+                }
+                Ok(())
+            }
+        }
+
+        impl $crate::performance::calibrate::Fittable for $ty {
+            fn names() -> &'static [&'static str] {
+                FITTABLE
+            }
+            fn get(&self, name: &str) -> Result<f64> {
+                <$ty>::get(self, name)
+            }
+            fn set(&mut self, name: &str, v: f64) -> Result<()> {
+                <$ty>::set(self, name, v)
+            }
+            fn check(&self) -> Result<()> {
+                <$ty>::check(self)
+            }
+            fn mark_fitted(&mut self, how: String) {
+                self.calibrated = true;
+                self.source = format!("{how}, from: {}", self.source);
+            }
+        }
+    };
+}
+pub(crate) use fittable;
+
+/// Efficiencies in (0, 1]; names ending in `overhead` or `latency` are
+/// times from 0 to 1 second; names ending in `slowdown` factors from 1 to 10.
+pub(crate) fn check_ranges<C: Fittable>(c: &C) -> Result<()> {
+    for &name in C::names() {
+        let v = c.get(name)?;
+        if name.ends_with("overhead") || name.ends_with("latency") {
+            if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+                return Err(Error::invalid(name, "a time from 0 to 1 second", v));
+            }
+        } else if name.ends_with("slowdown") {
+            if !(v.is_finite() && (1.0..=10.0).contains(&v)) {
+                return Err(Error::invalid(name, "a factor from 1 to 10", v));
+            }
+        } else {
+            crate::error::check::positive_at_most(name, v, 1.0)?;
+        }
+    }
+    Ok(())
 }
 
 /// Fitted constants and how well they fit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Calibration {
+pub struct Calibration<C = Constants> {
     /// The constants, the fitted ones replaced.
-    pub constants: Constants,
+    pub constants: C,
     /// Mean absolute relative error of the step time over the runs.
     pub mean_abs_error: f64,
     /// Largest absolute relative error.
@@ -38,14 +167,14 @@ pub struct Calibration {
     pub errors: Vec<f64>,
 }
 
-struct Objective<'a> {
-    runs: &'a [Measurement],
-    base: &'a Constants,
+struct Objective<'a, C, M> {
+    runs: &'a [M],
+    base: &'a C,
     names: &'a [String],
 }
 
-impl Objective<'_> {
-    fn constants(&self, p: &[f64]) -> Result<Constants> {
+impl<C: Fittable, M> Objective<'_, C, M> {
+    fn constants(&self, p: &[f64]) -> Result<C> {
         let mut c = self.base.clone();
         for (name, v) in self.names.iter().zip(p) {
             c.set(name, v.exp())?;
@@ -54,7 +183,7 @@ impl Objective<'_> {
     }
 }
 
-impl CostFunction for Objective<'_> {
+impl<C: Fittable, M: Predictable<C>> CostFunction for Objective<'_, C, M> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, p: &Vec<f64>) -> std::result::Result<f64, argmin::core::Error> {
@@ -74,7 +203,7 @@ impl CostFunction for Objective<'_> {
 }
 
 /// Errors of `c` on `runs`: (each, mean absolute, max absolute).
-pub fn errors(runs: &[Measurement], c: &Constants) -> Result<(Vec<f64>, f64, f64)> {
+pub fn errors<C, M: Predictable<C>>(runs: &[M], c: &C) -> Result<(Vec<f64>, f64, f64)> {
     let errors = runs
         .iter()
         .map(|r| r.error(c))
@@ -87,7 +216,11 @@ pub fn errors(runs: &[Measurement], c: &Constants) -> Result<(Vec<f64>, f64, f64
 
 /// Fit the constants `names` (from [`super::constants::FITTABLE`]) to `runs`,
 /// starting from `base`.
-pub fn calibrate(runs: &[Measurement], base: &Constants, names: &[String]) -> Result<Calibration> {
+pub fn calibrate<C: Fittable, M: Predictable<C>>(
+    runs: &[M],
+    base: &C,
+    names: &[String],
+) -> Result<Calibration<C>> {
     if runs.is_empty() {
         return Err(Error::invalid("runs", "at least one measured run", 0.0));
     }
@@ -123,13 +256,11 @@ pub fn calibrate(runs: &[Measurement], base: &Constants, names: &[String]) -> Re
     let best = result.state().get_best_param().cloned().unwrap_or(start);
     let mut constants = objective.constants(&best)?;
     constants.check()?;
-    constants.calibrated = true;
-    constants.source = format!(
-        "{} fitted by calibrate() to {} measured runs, from: {}",
+    constants.mark_fitted(format!(
+        "{} fitted by calibrate() to {} measured runs",
         names.join(", "),
-        runs.len(),
-        base.source
-    );
+        runs.len()
+    ));
     let (errors, mean_abs_error, max_abs_error) = errors(runs, &constants)?;
     Ok(Calibration {
         constants,

@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check, Error, Result};
+use super::calibrate::fittable;
+use crate::error::{Error, Result};
 use crate::hardware::Generation;
 
 /// The shipped constants, one set per generation.
@@ -50,35 +51,9 @@ pub struct Constants {
     pub source: String,
 }
 
-/// The fields a calibration can fit, named once: their list, and reading
-/// and writing them by name.
-macro_rules! fittable {
-    ($($field:ident),* $(,)?) => {
-        /// The names of the fields a calibration can fit.
-        pub const FITTABLE: &[&str] = &[$(stringify!($field)),*];
-
-        impl Constants {
-            /// A fittable constant by name.
-            pub fn get(&self, name: &str) -> Result<f64> {
-                match name {
-                    $(stringify!($field) => Ok(self.$field),)*
-                    _ => Err(Error::unknown("performance constant", name, FITTABLE)),
-                }
-            }
-
-            /// Set a fittable constant by name.
-            pub fn set(&mut self, name: &str, v: f64) -> Result<()> {
-                match name {
-                    $(stringify!($field) => self.$field = v,)*
-                    _ => return Err(Error::unknown("performance constant", name, FITTABLE)),
-                }
-                Ok(())
-            }
-        }
-    };
-}
-
 fittable!(
+    Constants,
+    "performance constant",
     matmul_efficiency,
     matmul_overhead,
     attention_forward,
@@ -105,17 +80,7 @@ impl Constants {
 
     /// Efficiencies in (0, 1], overheads and latency in [0, 1 s).
     pub fn check(&self) -> Result<()> {
-        for &name in FITTABLE {
-            let v = self.get(name)?;
-            if name.ends_with("overhead") || name == "latency" {
-                if !(v.is_finite() && (0.0..1.0).contains(&v)) {
-                    return Err(Error::invalid(name, "a time from 0 to 1 second", v));
-                }
-            } else {
-                check::positive_at_most(name, v, 1.0)?;
-            }
-        }
-        Ok(())
+        super::calibrate::check_ranges(self)
     }
 }
 

@@ -83,10 +83,57 @@ pub enum NumFormat {
     Sci(usize),
     /// Fixed with this many decimals.
     Fixed(usize),
+    /// Any Python format spec `fmt` accepts (`",.0f"`, `".1%"`, `"+.2e"`).
+    Spec(FormatSpec),
+}
+
+/// A Python format spec, kept inline so that [`NumFormat`] stays `Copy`
+/// (a column's format is copied into every rendering).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct FormatSpec {
+    bytes: [u8; FormatSpec::MAX],
+    len: u8,
+}
+
+impl FormatSpec {
+    /// Longest spec kept; Python's specs are a dozen characters at most.
+    pub const MAX: usize = 32;
+
+    /// The spec, if `fmt` accepts it and it is short enough to keep.
+    fn new(text: &str) -> Option<FormatSpec> {
+        if text.len() > Self::MAX || crate::pyformat::format_number(1.5, text).is_err() {
+            return None;
+        }
+        let mut bytes = [0; Self::MAX];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        Some(FormatSpec {
+            bytes,
+            len: text.len() as u8,
+        })
+    }
+
+    /// The spec's text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).expect("built from a str")
+    }
+}
+
+impl std::fmt::Debug for FormatSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl Serialize for FormatSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 impl NumFormat {
-    /// Parse `"auto"`, `"si"`, `"sci"`, `"sci:3"`, `"fixed:2"`, `".2f"`, `".3e"`.
+    /// Parse `"auto"`, `"si"`, `"sci"`, `"sci:3"`, `"fixed:2"`, `".2f"`,
+    /// `".3e"`, or any other Python format spec `fmt` accepts (`",.0f"`,
+    /// `".1%"`).
     pub fn parse(text: &str) -> Result<NumFormat> {
         let t = text.trim().to_ascii_lowercase();
         let digits = |s: &str| -> Option<usize> { s.parse().ok().filter(|d| *d <= 17) };
@@ -100,19 +147,27 @@ impl NumFormat {
                     digits(d).map(NumFormat::Sci)
                 } else if let Some(d) = t.strip_prefix("fixed:") {
                     digits(d).map(NumFormat::Fixed)
-                } else if let Some(d) = t.strip_prefix('.').and_then(|s| s.strip_suffix('f')) {
+                } else if let Some(d) = text
+                    .trim()
+                    .strip_prefix('.')
+                    .and_then(|s| s.strip_suffix('f'))
+                {
                     digits(d).map(NumFormat::Fixed)
-                } else if let Some(d) = t.strip_prefix('.').and_then(|s| s.strip_suffix('e')) {
+                } else if let Some(d) = text
+                    .trim()
+                    .strip_prefix('.')
+                    .and_then(|s| s.strip_suffix('e'))
+                {
                     digits(d).map(NumFormat::Sci)
                 } else {
-                    None
+                    FormatSpec::new(text.trim()).map(NumFormat::Spec)
                 }
             }
         };
         f.ok_or_else(|| Error::Parse {
             what: "column format",
             text: text.into(),
-            reason: "use auto, si, sci, sci:N, fixed:N, .Nf or .Ne".into(),
+            reason: "use auto, si, sci, sci:N, fixed:N, or a Python format spec as fmt takes (.2f, ,.0f, .1%, .3e)".into(),
         })
     }
 }
@@ -435,45 +490,59 @@ impl Table {
         crate::numeric::argmin_abs_diff(self.num_column(column)?, value)
     }
 
-    /// Build a table from rows of (name, cell) pairs; every row needs the same names.
+    /// Build a table from rows of (name, cell) pairs, as pandas builds a
+    /// DataFrame from a list of dicts: the columns are every name in the
+    /// order first seen, and a row without one gets NaN (numbers) or ""
+    /// (text) there. A name must hold one kind of value in every row.
     pub fn from_rows(rows: &[Vec<(String, Cell)>]) -> Result<Table> {
         let Some(first) = rows.first() else {
             return Ok(Table::new());
         };
+        // Names and kinds in the order first seen; rows usually repeat the
+        // first row's names in its order, so each lookup tries position k first.
+        let mut names: Vec<(&str, bool)> = first
+            .iter()
+            .map(|(n, c)| (n.as_str(), matches!(c, Cell::Num(_))))
+            .collect();
+        for row in &rows[1..] {
+            for (n, c) in row {
+                if !names.iter().any(|(m, _)| m == n) {
+                    names.push((n.as_str(), matches!(c, Cell::Num(_))));
+                }
+            }
+        }
+        let find = |row: &'_ [(String, Cell)], k: usize, name: &str| -> Option<usize> {
+            match row.get(k) {
+                Some((n, _)) if n == name => Some(k),
+                _ => row.iter().position(|(n, _)| n == name),
+            }
+        };
         let mut t = Table::new();
-        for (k, (name, cell)) in first.iter().enumerate() {
-            let col = match cell {
-                Cell::Num(_) => Column::Num(
+        for (k, &(name, numeric)) in names.iter().enumerate() {
+            let col = if numeric {
+                Column::Num(
                     rows.iter()
                         .enumerate()
-                        .map(|(r, row)| match row.get(k) {
-                            Some((n, Cell::Num(x))) if n == name => Ok(*x),
-                            _ => Err(row_shape_error(r, name)),
+                        .map(|(r, row)| match find(row, k, name).map(|i| &row[i].1) {
+                            Some(Cell::Num(x)) => Ok(*x),
+                            None => Ok(f64::NAN),
+                            Some(Cell::Text(_)) => Err(row_shape_error(r, name)),
                         })
                         .collect::<Result<_>>()?,
-                ),
-                Cell::Text(_) => Column::text(
+                )
+            } else {
+                Column::text(
                     rows.iter()
                         .enumerate()
-                        .map(|(r, row)| match row.get(k) {
-                            Some((n, Cell::Text(x))) if n == name => Ok(x.as_str()),
-                            _ => Err(row_shape_error(r, name)),
+                        .map(|(r, row)| match find(row, k, name).map(|i| &row[i].1) {
+                            Some(Cell::Text(x)) => Ok(x.as_str()),
+                            None => Ok(""),
+                            Some(Cell::Num(_)) => Err(row_shape_error(r, name)),
                         })
                         .collect::<Result<Vec<_>>>()?,
-                ),
+                )
             };
-            t.set_column(name.clone(), col)?;
-        }
-        if let Some((r, _)) = rows
-            .iter()
-            .enumerate()
-            .find(|(_, row)| row.len() != first.len())
-        {
-            return Err(Error::InvalidArgument {
-                arg: format!("row {r}"),
-                expected: "the same columns as row 0",
-                value: format!("{} columns instead of {}", rows[r].len(), first.len()),
-            });
+            t.set_column(name, col)?;
         }
         Ok(t)
     }
@@ -517,8 +586,8 @@ impl Table {
 fn row_shape_error(r: usize, name: &str) -> Error {
     Error::InvalidArgument {
         arg: format!("row {r}"),
-        expected: "the same columns, in the same order and of the same kind, as row 0",
-        value: format!("a different value for '{name}'"),
+        expected: "one kind of value (number or text) in each column",
+        value: format!("a number in one row and text in another for '{name}'"),
     }
 }
 
@@ -530,4 +599,40 @@ fn row_shape_error(r: usize, name: &str) -> Error {
 pub struct SortOptions {
     /// Largest first.
     pub descending: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[(&str, Cell)]) -> Vec<(String, Cell)> {
+        cells
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn rows_with_different_names_fill_the_gaps_as_pandas_does() {
+        let rows = [
+            row(&[("N", Cell::Num(1.0)), ("law", Cell::Text("a".into()))]),
+            row(&[
+                ("law", Cell::Text("b".into())),
+                ("N", Cell::Num(2.0)),
+                ("caveat", Cell::Text("c".into())),
+            ]),
+            row(&[("N", Cell::Num(3.0)), ("extra", Cell::Num(4.0))]),
+        ];
+        let t = Table::from_rows(&rows).unwrap();
+        assert_eq!(t.names(), ["N", "law", "caveat", "extra"]);
+        assert_eq!(t.num_column("N").unwrap().as_slice(), [1.0, 2.0, 3.0]);
+        let extra = t.num_column("extra").unwrap();
+        assert!(extra[0].is_nan() && extra[1].is_nan() && extra[2] == 4.0);
+        let mixed = [
+            row(&[("N", Cell::Num(1.0))]),
+            row(&[("N", Cell::Text("x".into()))]),
+        ];
+        let e = Table::from_rows(&mixed).unwrap_err().to_string();
+        assert!(e.contains("row 1") && e.contains("'N'"), "{e}");
+    }
 }

@@ -23,6 +23,7 @@ pub fn format_numbers(values: &[f64], format: NumFormat) -> Vec<String> {
         NumFormat::Si => return values.iter().map(|v| fmt_si(*v)).collect(),
         NumFormat::Sci(d) => format!(".{d}e"),
         NumFormat::Fixed(d) => format!(".{d}f"),
+        NumFormat::Spec(s) => s.as_str().to_string(),
         NumFormat::Auto if all_whole && max_abs < 1e9 => ".0f".to_string(),
         NumFormat::Auto if max_abs >= 1e9 || min_nonzero < 1e-4 => ".6e".to_string(),
         NumFormat::Auto => {
@@ -342,6 +343,22 @@ mod tests {
             format_numbers(&[f64::NAN, 1.5], NumFormat::Auto),
             ["NaN", "1.5"]
         );
+    }
+
+    #[test]
+    fn any_spec_fmt_takes_formats_a_column() {
+        let f = |spec: &str| NumFormat::parse(spec).unwrap();
+        assert_eq!(
+            format_numbers(&[19694.4, 306.0], f(",.0f")),
+            ["19,694", "306"]
+        );
+        assert_eq!(
+            format_numbers(&[0.116, -0.05], f("+.1%")),
+            ["+11.6%", "-5.0%"]
+        );
+        assert_eq!(format_numbers(&[1.58e23], f(".2E")), ["1.58E+23"]);
+        assert!(NumFormat::parse(".2q").is_err());
+        assert!(NumFormat::parse(&"0".repeat(40)).is_err());
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn positional(function: &str, param: &str, ty: &str, arity: usize) -> String {
         ("calibrate", "runs") => {
             "[#{model: \"llama3-8b\", hardware: \"H100\", gpus: 8, global_batch: 8, seq_len: 2048, step_seconds: 1}]"
         }
-        ("perf_model", "name") => "\"A100\"",
+        ("perf_model" | "serving_model", "name") => "\"A100\"",
         (_, "model") => "\"llama3-8b\"",
         (_, "u" | "U") => "1e12",
         _ => "",
