@@ -21,9 +21,14 @@ use scaling_lab_script::{docs, EngineConfig, Limits};
     about = "Scaling laws, compute-optimal allocation and training cost, scriptable with Rhai",
     after_help = "Examples:\n  scaling-lab run scripts/seed_demo.rhai --out build\n  scaling-lab run study.rhai --set C=1e24 --set name=run1\n  scaling-lab eval 'find_optimal_allocation(1e24)'\n  scaling-lab eval --json 'chinchilla_loss(70e9, 1.4e12)'\n  scaling-lab doc > docs/functions.md"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// With no command, the REPL's options (`scaling-lab --out DIR` is
+    /// `scaling-lab repl --out DIR`).
+    #[command(flatten)]
+    session: SessionArgs,
 }
 
 /// What every command that runs Rhai accepts.
@@ -218,10 +223,7 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             _ => Err("error: use `scaling-lab kernel --connection-file FILE` (as Jupyter does) or `scaling-lab kernel install`".into()),
         },
-        None => repl(&SessionArgs {
-            max_ops: Limits::default().max_operations,
-            ..SessionArgs::default()
-        }),
+        None => repl(&cli.session),
     }
 }
 

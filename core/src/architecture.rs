@@ -28,10 +28,11 @@ pub struct SweepOptions {
     pub d_model: f64,
     /// Factor applied to d_model between rows (1.1).
     pub growth: f64,
-    /// n_layer = floor(d_model / layer_ratio) (100): the aspect ratio
-    /// d_model / n_layer, which `shape_search` calls `aspect` (accepted here too).
-    #[serde(alias = "aspect")]
-    pub layer_ratio: f64,
+    /// n_layer = floor(d_model / aspect) (100): the aspect ratio
+    /// d_model / n_layer, as `shape_search` calls it (`layer_ratio`, its
+    /// earlier name here, is accepted too).
+    #[serde(alias = "layer_ratio")]
+    pub aspect: f64,
     /// d_attn = floor(d_model / attn_ratio) (75).
     pub attn_ratio: f64,
     /// d_ff = ff_mult * d_model (10).
@@ -51,7 +52,7 @@ impl Default for SweepOptions {
         SweepOptions {
             d_model: 8192.0,
             growth: 1.1,
-            layer_ratio: 100.0,
+            aspect: 100.0,
             attn_ratio: 75.0,
             ff_mult: 10.0,
             head_ratio: 20.0,
@@ -93,7 +94,7 @@ impl SweepOptions {
             ));
         }
         for (arg, v) in [
-            ("layer_ratio", self.layer_ratio),
+            ("aspect", self.aspect),
             ("attn_ratio", self.attn_ratio),
             ("head_ratio", self.head_ratio),
         ] {
@@ -108,7 +109,7 @@ impl SweepOptions {
 
     /// The shape at width `d_model`, with the notebook's floors.
     pub fn shape(&self, d_model: f64) -> Shape {
-        let n_layer = (d_model / self.layer_ratio).floor();
+        let n_layer = (d_model / self.aspect).floor();
         let d_attn = (d_model / self.attn_ratio).floor();
         let d_ff = d_model * self.ff_mult;
         Shape {

@@ -56,10 +56,13 @@ pub mod api {
         Ok(architecture::sweep_table(&rows))
     }
 
-    /// The width sweep with other ratios, start or end.
+    /// The width sweep with other ratios, start or end. The aspect ratio
+    /// d_model / n_layer is `aspect`, as in `shape_search` (`layer_ratio`,
+    /// its earlier name, is accepted too).
     ///
     /// ```rhai
     /// arch_sweep(#{d_model: 4096, max_params: 1e12, ff_mult: 4})
+    /// arch_sweep(#{aspect: 128})[0].n_layer   // 64
     /// ```
     #[rhai_fn(name = "arch_sweep", return_raw)]
     pub fn arch_sweep_with(

@@ -76,6 +76,55 @@ fn did_you_mean(near: &[&str]) -> String {
     }
 }
 
+/// What a pandas or Python name is called here, for the names people
+/// reach for first: (their name, the equivalent).
+const PYTHON_HABITS: &[(&str, &str)] = &[
+    (
+        "to_csv",
+        "to write a file, t.save_csv(\"x.csv\"); to_csv(t) gives the text",
+    ),
+    (
+        "to_json",
+        "to write a file, save_json(value, \"x.json\"); to_json(value) gives the text",
+    ),
+    ("columns", "t.columns() (a method call, with parentheses)"),
+    ("shape", "t.shape() gives [rows, columns]"),
+    ("describe", "t.describe() (a method call, with parentheses)"),
+    ("head", "t.head(5)"),
+    ("tail", "t.tail(5)"),
+    ("len", "len(t) or t.len()"),
+    (
+        "append",
+        "x.push(item) for an array; concat([t1, t2]) for tables",
+    ),
+    (
+        "groupby",
+        "no group-by yet: t.filter(|r| r.k == \"a\") per group, or t[t[\"k\"] == \"a\"]",
+    ),
+    ("iterrows", "for i in 0..t.len() { let row = t[i]; ... }"),
+    ("to_dict", "t[i] gives row i as a map; t[\"col\"] a column"),
+    ("values", "t[\"col\"] gives a column as a vector"),
+    (
+        "loc",
+        "t[i] for a row, t[mask] for rows, t[\"col\"] for a column",
+    ),
+    ("iloc", "t[i] for a row, t.take([i, j]) for several"),
+    (
+        "sort_values",
+        "t.sort(\"col\") or t.sort(\"col\", #{descending: true})",
+    ),
+    ("query", "t.filter(|r| r.N > 1e9) or t[t[\"N\"] > 1e9]"),
+    ("print_table", "print(t)"),
+];
+
+/// The equivalent here of a pandas or Python name, as a hint to append.
+pub fn python_habit(name: &str) -> Option<String> {
+    PYTHON_HABITS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, hint)| format!("; here: {hint}"))
+}
+
 /// Rhai's "no function name (types)" as users read it: the argument
 /// types given and the forms the function has, or the closest names.
 fn function_not_found(sig: &str, script_fns: &[String]) -> String {
@@ -125,6 +174,9 @@ fn function_not_found(sig: &str, script_fns: &[String]) -> String {
             .iter()
             .chain(script_fns)
             .map(String::as_str);
+        if let Some(hint) = python_habit(name) {
+            return format!("no function '{name}'{hint}");
+        }
         return format!(
             "no function '{name}'{}",
             did_you_mean(&similar(name, names))
@@ -137,13 +189,14 @@ fn function_not_found(sig: &str, script_fns: &[String]) -> String {
         String::new()
     };
     format!(
-        "{name}: no form takes ({}){}",
+        "{name}: no form takes ({}){}{}",
         given.join(", "),
         if shown.is_empty() {
             String::new()
         } else {
             format!("; it takes {}{more}", shown.join(", "))
-        }
+        },
+        python_habit(name).unwrap_or_default()
     )
 }
 

@@ -17,7 +17,9 @@ pub mod api {
     /// Training memory per GPU, in bytes: `weights`, `gradients`,
     /// `optimizer` (with the fp32 master copy), `model_states`,
     /// `activations`, `total`, the `data_parallel` degree and, with
-    /// `hardware`, its `capacity`, whether it `fits` and the `headroom`.
+    /// `hardware`, its `capacity`, whether it `fits`, the `headroom`, and
+    /// the largest `micro_batch` (`max_micro_batch`) and `seq_len`
+    /// (`max_seq_len`) that would fit, the other options as given.
     ///
     /// `model` is a preset name, a `transformer(...)`, or a parameter count
     /// (then activations are not counted; a vector of counts gives a
@@ -32,6 +34,7 @@ pub mod api {
     ///
     /// ```rhai
     /// training_memory(7.5e9, #{gpus: 64, zero: 1}).model_states   // 3.14e10 (ZeRO: 31.4 GB)
+    /// training_memory("llama3-8b", #{gpus: 8, zero: 3, seq_len: 8192, recompute: "full", hardware: "H100"}).max_micro_batch   // 29
     /// ```
     #[rhai_fn(return_raw)]
     pub fn training_memory(

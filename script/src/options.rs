@@ -35,6 +35,10 @@ pub fn read<T: DeserializeOwned + JsonSchema + 'static>(
     read_value(ctx, &Dynamic::from_map(map.clone()), "option")
 }
 
+/// Earlier names serde still accepts (`#[serde(alias)]`), which the
+/// schema does not list: (alias, the option's name).
+const ALIASES: &[(&str, &str)] = &[("layer_ratio", "aspect")];
+
 /// Read any script value as `T` (a map of coefficients, an accelerator
 /// spec); `what` names the value in errors ("option", "coefficient").
 pub fn read_value<T: DeserializeOwned + JsonSchema + 'static>(
@@ -48,7 +52,11 @@ pub fn read_value<T: DeserializeOwned + JsonSchema + 'static>(
     // serde to refuse unknown keys, so keys are checked against the schema
     // here, for every struct alike.
     if let (Value::Object(m), false) = (&json, known.is_empty()) {
-        if let Some(k) = m.keys().find(|k| !known.iter().any(|f| &f.name == *k)) {
+        let is_known = |k: &str| {
+            let name = ALIASES.iter().find(|(a, _)| *a == k).map_or(k, |(_, n)| n);
+            known.iter().any(|f| f.name == name)
+        };
+        if let Some(k) = m.keys().find(|k| !is_known(k)) {
             let msg = format!("unknown field `{k}`");
             return Err(fail(ctx, explain(what, k, &msg, &known)));
         }

@@ -165,7 +165,14 @@ pub mod api {
     /// The column `name`: a vector for numbers, an array for text: `t["N"]`.
     #[rhai_fn(index_get, return_raw)]
     pub fn get_column(ctx: NativeCallContext, t: &mut Table, name: &str) -> ScriptResult<Dynamic> {
-        Ok(column_value(lift(&ctx, t.column(name))?))
+        match t.column(name) {
+            Ok(c) => Ok(column_value(c)),
+            // `t.columns`, `t.shape`: a pandas attribute read as a column.
+            Err(e) => match crate::diagnostic::python_habit(name) {
+                Some(hint) => Err(fail(&ctx, format!("{e}{hint}"))),
+                None => Err(fail(&ctx, e)),
+            },
+        }
     }
 
     /// Row `i` (0-based position; negative counts from the end) as a map: `t[0]`.
@@ -382,6 +389,37 @@ pub mod api {
     #[rhai_fn(pure)]
     pub fn index(t: &mut Table) -> Array {
         t.index().iter().map(|&i| Dynamic::from_int(i)).collect()
+    }
+
+    /// pandas' `df.describe()`: count, mean, std, min, quartiles and max
+    /// of each numeric column, one row per statistic (`stat`), NaN skipped
+    /// (the std of one value is NaN, as in pandas).
+    ///
+    /// ```rhai
+    /// table(#{x: [1, 2, 3, 4, 100]}).describe()["x"][2]   // 43.6 (the std, n - 1)
+    /// ```
+    #[rhai_fn(pure, return_raw)]
+    pub fn describe(ctx: NativeCallContext, t: &mut Table) -> ScriptResult<Table> {
+        lift(
+            &ctx,
+            state(&ctx)
+                .budget
+                .charge_elements(t.len() * t.names().len(), work::SIMPLE * 4),
+        )?;
+        lift(&ctx, t.describe())
+    }
+
+    /// `[rows, columns]`, as pandas' `df.shape`.
+    ///
+    /// ```rhai
+    /// arch_sweep().shape()   // [25, 7]
+    /// ```
+    #[rhai_fn(pure)]
+    pub fn shape(t: &mut Table) -> Array {
+        vec![
+            Dynamic::from_int(t.len() as INT),
+            Dynamic::from_int(t.names().len() as INT),
+        ]
     }
 
     /// The first `n` rows.

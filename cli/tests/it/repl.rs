@@ -144,6 +144,26 @@ fn first_prompt_is_fast() {
 }
 
 #[test]
+fn the_bare_command_takes_the_repl_options() {
+    // `scaling-lab --out DIR` starts the REPL as `scaling-lab repl --out DIR` does.
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("scaling-lab")
+        .unwrap()
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--max-ops", "0"])
+        .write_stdin("save_json(#{a: 1}, \"a.json\")\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("a.json").exists());
+}
+
+#[test]
 fn piped_stdin_runs_line_by_line() {
     let out = assert_cmd::Command::cargo_bin("scaling-lab")
         .unwrap()

@@ -97,6 +97,36 @@ pub struct Fit {
     pub fits: bool,
     /// capacity - total (negative when it does not fit).
     pub headroom: f64,
+    /// Largest micro-batch that fits at this sequence length (0 when
+    /// not even one sequence does).
+    pub max_micro_batch: f64,
+    /// Longest sequence that fits at this micro-batch (0 when the model
+    /// states alone do not fit).
+    pub max_seq_len: f64,
+}
+
+/// The largest whole `x` in [1, limit] with `fits(x)`, `fits` growing
+/// false as `x` grows (memory grows with micro-batch and sequence length);
+/// 0 when even 1 does not fit.
+fn largest_fitting(limit: f64, fits: impl Fn(f64) -> Result<bool>) -> Result<f64> {
+    if !fits(1.0)? {
+        return Ok(0.0);
+    }
+    let (mut lo, mut hi) = (1.0_f64, 2.0_f64);
+    while hi <= limit && fits(hi)? {
+        lo = hi;
+        hi *= 2.0;
+    }
+    let mut hi = hi.min(limit + 1.0);
+    while hi - lo > 1.0 {
+        let mid = ((lo + hi) / 2.0).floor();
+        if fits(mid)? {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(lo)
 }
 
 /// Training memory per GPU, with the fit when an accelerator was named.
@@ -161,8 +191,12 @@ impl TrainingOptions {
     }
 }
 
-/// Training memory per GPU for `model` laid out as `o` says, and whether
-/// it fits `o.hardware`.
+/// Largest micro-batch or sequence length `report` searches for (2^24).
+const MAX_SEARCHED: f64 = 16_777_216.0;
+
+/// Training memory per GPU for `model` laid out as `o` says, whether it
+/// fits `o.hardware`, and the largest micro-batch and sequence length that
+/// would.
 pub fn report(model: ModelSpec, o: &TrainingOptions) -> Result<TrainingReport> {
     let hardware = o.accelerator()?;
     let memory = training_memory(
@@ -171,13 +205,96 @@ pub fn report(model: ModelSpec, o: &TrainingOptions) -> Result<TrainingReport> {
         &o.activations(model),
         &o.precisions(),
     )?;
-    Ok(TrainingReport {
-        fit: hardware.map(|h| Fit {
-            hardware: h.name.to_string(),
-            capacity: h.memory,
-            fits: memory.total <= h.memory,
-            headroom: h.memory - memory.total,
-        }),
-        memory,
-    })
+    let fit = match hardware {
+        None => None,
+        Some(h) => {
+            let par = o.parallelism();
+            let prec = o.precisions();
+            let shape = o.activations(model);
+            let total = |a: ActivationShape| -> Result<f64> {
+                Ok(training_memory(model, &par, &a, &prec)?.total)
+            };
+            let max_micro_batch = largest_fitting(MAX_SEARCHED, |b| {
+                Ok(total(ActivationShape {
+                    micro_batch: b,
+                    ..shape
+                })? <= h.memory)
+            })?;
+            let max_seq_len = largest_fitting(MAX_SEARCHED, |s| {
+                Ok(total(ActivationShape {
+                    seq_len: s,
+                    ..shape
+                })? <= h.memory)
+            })?;
+            Some(Fit {
+                hardware: h.name.to_string(),
+                capacity: h.memory,
+                fits: memory.total <= h.memory,
+                headroom: h.memory - memory.total,
+                max_micro_batch,
+                max_seq_len,
+            })
+        }
+    };
+    Ok(TrainingReport { fit, memory })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transformer::Transformer;
+
+    fn options(json: serde_json::Value) -> TrainingOptions {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn the_largest_micro_batch_and_sequence_fit_and_one_more_does_not() {
+        let t = Transformer::preset("llama3-8b").unwrap();
+        for recompute in ["none", "selective", "full"] {
+            let base = serde_json::json!({
+                "gpus": 8, "zero": 3, "seq_len": 4096, "micro_batch": 1,
+                "recompute": recompute, "hardware": "H100"
+            });
+            let fit = report(ModelSpec::Shape(&t), &options(base.clone()))
+                .unwrap()
+                .fit
+                .unwrap();
+            let at = |key: &str, v: f64| {
+                let mut o = base.clone();
+                o[key] = serde_json::json!(v);
+                report(ModelSpec::Shape(&t), &options(o))
+                    .unwrap()
+                    .fit
+                    .unwrap()
+                    .fits
+            };
+            let (b, s) = (fit.max_micro_batch, fit.max_seq_len);
+            assert!(
+                b >= 1.0 && at("micro_batch", b) && !at("micro_batch", b + 1.0),
+                "{recompute} b {b}"
+            );
+            assert!(
+                s >= 4096.0 && at("seq_len", s) && !at("seq_len", s + 1.0),
+                "{recompute} s {s}"
+            );
+        }
+        // Full recomputation keeps 2 s b h bytes a layer: far more fits.
+        let max = |r: &str| {
+            let o = options(serde_json::json!({
+                "gpus": 8, "zero": 3, "seq_len": 4096, "recompute": r, "hardware": "H100"
+            }));
+            report(ModelSpec::Shape(&t), &o)
+                .unwrap()
+                .fit
+                .unwrap()
+                .max_micro_batch
+        };
+        assert!(
+            max("full") > 4.0 * max("selective"),
+            "{} {}",
+            max("full"),
+            max("selective")
+        );
+    }
 }

@@ -547,6 +547,35 @@ impl Table {
         Ok(t)
     }
 
+    /// pandas' `df.describe()`: for each numeric column, the count of its
+    /// non-NaN values, their mean, standard deviation (n - 1, as pandas),
+    /// minimum, quartiles (linear interpolation, numpy's default) and
+    /// maximum; one row per statistic, named in a `stat` column.
+    pub fn describe(&self) -> Result<Table> {
+        const STATS: [&str; 8] = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
+        let mut t = Table::new();
+        t.set_column("stat", Column::text(STATS))?;
+        for (name, col) in self.names.iter().zip(&self.columns) {
+            let Column::Num(v) = col else { continue };
+            let mut xs: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+            xs.sort_by(f64::total_cmp);
+            let n = xs.len() as f64;
+            let mean = xs.iter().sum::<f64>() / n;
+            let std = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            let q = |p: f64| -> f64 {
+                if xs.is_empty() {
+                    return f64::NAN;
+                }
+                let at = p * (n - 1.0);
+                let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+                xs[lo] + (xs[hi] - xs[lo]) * (at - lo as f64)
+            };
+            let values = vec![n, mean, std, q(0.0), q(0.25), q(0.5), q(0.75), q(1.0)];
+            t.set_column(name.clone(), Column::from(values))?;
+        }
+        Ok(t)
+    }
+
     /// Add (or replace) column `new` computed from numeric column `from`,
     /// as pandas' `df[new] = df[from].map(f)`:
     /// `scales.derive("loss", "N", kaplan::loss_from_size)?`.
@@ -610,6 +639,24 @@ mod tests {
             .iter()
             .map(|(n, c)| (n.to_string(), c.clone()))
             .collect()
+    }
+
+    #[test]
+    fn describe_matches_pandas() {
+        // pandas.Series([1, 2, 3, 4, 100, NaN]).describe(): count 5, mean 22,
+        // std 43.6177..., min 1, 25% 2, 50% 3, 75% 4, max 100.
+        let t = Table::from_columns([
+            ("x", Column::from(vec![1.0, 2.0, 3.0, 4.0, 100.0, f64::NAN])),
+            ("name", Column::text(["a", "b", "c", "d", "e", "f"])),
+        ])
+        .unwrap();
+        let d = t.describe().unwrap();
+        assert_eq!(d.names(), ["stat", "x"]);
+        let x = d.num_column("x").unwrap();
+        assert_eq!(x[0], 5.0);
+        assert_eq!(x[1], 22.0);
+        assert!((x[2] - 43.617656975128774).abs() < 1e-12, "{}", x[2]);
+        assert_eq!(&x.as_slice()[3..], [1.0, 2.0, 3.0, 4.0, 100.0]);
     }
 
     #[test]
