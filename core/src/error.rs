@@ -87,6 +87,10 @@ pub enum Error {
         /// What needs it.
         what: String,
     },
+    /// A name of the allocation rules (or Kaplan's frontier) asked for as
+    /// a loss law: one catalog, two kinds of answer.
+    #[error("'{name}' is an allocation rule, not a loss law: it gives N and D for a budget and has no loss formula; use find_optimal_allocation(C, \"{name}\") (or compare_laws(C), which lists laws and rules together)")]
+    RuleNotLaw { name: String },
     /// A law asked for something its form does not have.
     #[error("law '{law}' {lacks}")]
     WrongForm { law: String, lacks: &'static str },

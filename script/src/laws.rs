@@ -310,13 +310,22 @@ pub mod api {
         Ok(Law::custom(p))
     }
 
-    /// The law catalog: an array of maps with `name`, `formula` and
-    /// `citation` (loss laws for `law(name)`, then allocation laws).
+    /// The catalog of laws and allocation rules: an array of maps with
+    /// `name`, `kind` ("loss law": `law(name)` gives its loss and its
+    /// optimum; "allocation rule": N and D for a budget, through
+    /// `find_optimal_allocation(C, name)`), `answers` (how to ask it),
+    /// `formula` and `citation`.
+    ///
+    /// ```rhai
+    /// laws().filter(|l| l.kind == "allocation rule").len()   // 6
+    /// ```
     #[rhai_fn(return_raw)]
     pub fn laws(ctx: NativeCallContext) -> ScriptResult<Dynamic> {
         #[derive(serde::Serialize)]
         struct Entry {
             name: String,
+            kind: &'static str,
+            answers: String,
             formula: String,
             citation: String,
         }
@@ -324,12 +333,27 @@ pub mod api {
             .into_iter()
             .map(|l| Entry {
                 formula: l.formula(),
+                kind: "loss law",
+                answers: format!(
+                    "law(\"{}\"): loss(N, D), optimal(C), optimal_for_params(N){}",
+                    l.name,
+                    if l.parametric().is_some() {
+                        ", compute_for_loss(L)"
+                    } else {
+                        ""
+                    }
+                ),
                 name: l.name.to_string(),
                 citation: l.citation,
             })
             .collect();
         v.extend(rules::RULES.iter().map(|a| Entry {
             name: a.name.into(),
+            kind: "allocation rule",
+            answers: format!(
+                "find_optimal_allocation(C, \"{}\"): N and D (no loss formula)",
+                a.name
+            ),
             formula: a.formula(),
             citation: a.citation.into(),
         }));

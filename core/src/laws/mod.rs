@@ -117,7 +117,18 @@ impl Law {
                 form: *f,
                 fit: None,
             })
-            .ok_or_else(|| Error::unknown("law", name, Law::names()))
+            .ok_or_else(|| {
+                if compare::compared()
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(name))
+                {
+                    Error::RuleNotLaw {
+                        name: name.to_string(),
+                    }
+                } else {
+                    Error::unknown("law", name, Law::names())
+                }
+            })
     }
 
     /// The catalog's names.

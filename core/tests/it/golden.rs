@@ -322,6 +322,15 @@ fn catalog_lists_its_sources() {
     for l in Law::catalog() {
         assert!(l.citation.contains("et al."), "{}", l.citation);
     }
+    // A rule asked for as a law says what it is and where to ask it.
+    for rule in ["llama3", "approach1", "deepseek", "kaplan_frontier"] {
+        let e = Law::by_name(rule).unwrap_err().to_string();
+        assert!(
+            e.contains("is an allocation rule")
+                && e.contains(&format!("find_optimal_allocation(C, \"{rule}\")")),
+            "{e}"
+        );
+    }
     let e = Law::by_name("gopher").unwrap_err().to_string();
     assert_eq!(
         e,
