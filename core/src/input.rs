@@ -146,6 +146,13 @@ checked_number!(
 );
 
 checked_number!(
+    /// A confidence level in (0, 1): 0.95 for a 95% interval.
+    Level,
+    "a confidence level strictly between 0 and 1 (0.95 for 95%)",
+    |v| v > 0.0 && v < 1.0
+);
+
+checked_number!(
     /// A ZeRO stage (Rajbhandari et al. 2020): 0 (none), 1 (optimizer
     /// states), 2 (and gradients) or 3 (and weights).
     ZeroStage,

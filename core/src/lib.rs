@@ -36,6 +36,7 @@ pub mod numeric;
 pub mod performance;
 pub mod plot;
 pub mod pyformat;
+pub mod random;
 pub mod serving;
 pub mod show;
 pub mod table;

@@ -44,6 +44,19 @@ pub fn fmt_si(x: f64) -> String {
     three_sig(x)
 }
 
+/// FLOPs as papers write budgets: three significant digits in scientific
+/// notation, `fmt_flops(1.58e23)` is `"1.58e23"` (numbers below 1e4
+/// print whole).
+pub fn fmt_flops(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x.abs() < 1e4 {
+        return three_sig(x);
+    }
+    format!("{x:.2e}")
+}
+
 /// Bytes with three significant digits in decimal units, as datasheets
 /// and the ZeRO paper write them: `fmt_bytes(3.14e10)` is `"31.4 GB"`.
 /// With `binary`, powers of 1024: `"29.2 GiB"`.

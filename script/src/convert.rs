@@ -62,6 +62,26 @@ pub fn to_script<T: Serialize>(ctx: &NativeCallContext, v: &T) -> ScriptResult<D
     Ok(from_json(json, &state(ctx).orders))
 }
 
+/// [`to_script`] for a [`Record`]: its byte and FLOP fields are
+/// remembered so that the map shows them with their units.
+pub fn to_script_record<T: Record>(ctx: &NativeCallContext, v: &T) -> ScriptResult<Dynamic> {
+    let out = to_script(ctx, v)?;
+    if let Some(m) = out.read_lock::<Map>() {
+        use scaling_lab_core::table::NumFormat;
+        let units: crate::state::Units = m
+            .keys()
+            .filter_map(|k| match T::format(k) {
+                f @ (NumFormat::Bytes { .. } | NumFormat::Flops) => Some((k.to_string(), f)),
+                _ => None,
+            })
+            .collect();
+        state(ctx)
+            .orders
+            .record_units(m.keys().map(|k| k.to_string()).collect(), units);
+    }
+    Ok(out)
+}
+
 /// Apply `f` to a number (giving a map) or to each element of a vector
 /// (giving a Table with one row per element, built column by column in
 /// Rust), charging `ns_each` nanoseconds of work per element as it goes
@@ -75,7 +95,7 @@ pub fn record_result<R: Record + Sync>(
     f: impl Fn(FLOAT) -> scaling_lab_core::Result<R> + Sync,
 ) -> ScriptResult<Dynamic> {
     match Numeric::from_dynamic(ctx, arg, x)? {
-        Numeric::Scalar(v) => to_script(ctx, &lift(ctx, f(v))?),
+        Numeric::Scalar(v) => to_script_record(ctx, &lift(ctx, f(v))?),
         Numeric::Vector(v) => Ok(Dynamic::from(record_table(
             ctx,
             v.len(),

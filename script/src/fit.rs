@@ -69,6 +69,7 @@ pub mod api {
     use crate::convert::to_script;
     use crate::options;
     use scaling_lab_core::fit::{FitLawOptions, RunColumns, SimulateOptions};
+    use scaling_lab_core::laws::fitted::IntervalOptions;
 
     /// Read a CSV file with a header row into a Table (relative paths are
     /// relative to the current folder). A column whose first cell is a
@@ -319,13 +320,34 @@ pub mod api {
         n: Dynamic,
         d: Dynamic,
     ) -> ScriptResult<Dynamic> {
+        predict_level(ctx, law, n, d, Map::new())
+    }
+
+    /// `predict(N, D)` with the interval's `level` (0.95 by default).
+    ///
+    /// ```rhai
+    /// let runs = simulate_runs(law("chinchilla"), #{seed: 2});
+    /// let fitted = fit_law(runs, #{bootstrap: 50, grid: #{a: [6.0], b: [6.0], e: [0.5]}});
+    /// let p = fitted.predict(1e10, 2e11, #{level: 0.8});
+    /// p.low < p.loss && p.loss < p.high   // true
+    /// ```
+    #[rhai_fn(name = "predict", return_raw)]
+    pub fn predict_level(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        n: Dynamic,
+        d: Dynamic,
+        options: Map,
+    ) -> ScriptResult<Dynamic> {
+        let o: IntervalOptions = options::read(&ctx, &options)?;
+        let level = o.level.get();
         use crate::args::Numeric;
         let (nn, dd) = (
             Numeric::from_dynamic(&ctx, "N", &n)?,
             Numeric::from_dynamic(&ctx, "D", &d)?,
         );
         if let (Numeric::Scalar(a), Numeric::Scalar(b)) = (&nn, &dd) {
-            return to_script(&ctx, &lift(&ctx, law.predict(*a, *b))?);
+            return to_script(&ctx, &lift(&ctx, law.predict_at(*a, *b, level))?);
         }
         let get = |v: &Numeric, i: usize| match v {
             Numeric::Scalar(x) => *x,
@@ -352,15 +374,118 @@ pub mod api {
             n_len,
             scaling_lab_core::budget::work::MATH * samples,
             |i| format!("[{i}]"),
-            |i| law.predict(get(&nn, i), get(&dd, i)),
+            |i| law.predict_at(get(&nn, i), get(&dd, i), level),
         )?;
         Ok(Dynamic::from(table))
     }
 
-    /// How far a fitted law carries: the runs' losses against their
-    /// budgets, the law's compute-optimal loss up to `C_max` with its 95%
-    /// bootstrap band (when fitted with `bootstrap`), and a line at the
-    /// largest run. Options: the column names of `fit_law`.
+    /// A fitted law's compute-optimal allocation of C FLOPs with intervals
+    /// at `level` (0.95 by default) from its bootstrap refits: `C`, `N`,
+    /// `N_low`, `N_high`, `D`, `D_low`, `D_high`, `tokens_per_param` (and
+    /// its `_low`, `_high`), `loss`, `loss_low`, `loss_high`, `level`. Each
+    /// refit's own optimum is taken, so the coefficients' correlations are
+    /// kept. C may be a vector (a Table). For a data-constrained law the
+    /// second argument is the unique tokens instead.
+    ///
+    /// ```rhai
+    /// let runs = simulate_runs(law("chinchilla"), #{seed: 4});
+    /// let fitted = fit_law(runs, #{bootstrap: 50, grid: #{a: [6.0], b: [6.0], e: [0.5]}});
+    /// let o = fitted.optimal(1e24, #{level: 0.9});
+    /// o.N_low < o.N && o.N < o.N_high   // true
+    /// ```
+    #[rhai_fn(name = "optimal", return_raw)]
+    pub fn law_optimal_level(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        c: Dynamic,
+        options: Map,
+    ) -> ScriptResult<Dynamic> {
+        let o: IntervalOptions = options::read(&ctx, &options)?;
+        let refits = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1)) as u64;
+        let law = &*law;
+        crate::convert::record_result(
+            &ctx,
+            "C",
+            &c,
+            scaling_lab_core::budget::work::MATH * refits,
+            |c| law.optimal_interval(c, o.level.get()),
+        )
+    }
+
+    /// The compute-optimal tokens per parameter D/N at C FLOPs: `#{C,
+    /// tokens_per_param}`, with `low` and `high` (95%) when the law was
+    /// fitted with `bootstrap`. C may be a vector (a Table).
+    ///
+    /// ```rhai
+    /// law("chinchilla").tokens_per_param(5.76e23).tokens_per_param   // 92.6 (eq. 10's, not the 20 of Approach 1)
+    /// ```
+    #[rhai_fn(name = "tokens_per_param", return_raw)]
+    pub fn tokens_per_param(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        c: Dynamic,
+    ) -> ScriptResult<Dynamic> {
+        tokens_per_param_level(ctx, law, c, Map::new())
+    }
+
+    /// `tokens_per_param(C)` with the interval's `level`.
+    #[rhai_fn(name = "tokens_per_param", return_raw)]
+    pub fn tokens_per_param_level(
+        ctx: NativeCallContext,
+        law: &mut Law,
+        c: Dynamic,
+        options: Map,
+    ) -> ScriptResult<Dynamic> {
+        let o: IntervalOptions = options::read(&ctx, &options)?;
+        let refits = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1)) as u64;
+        let law = &*law;
+        crate::convert::record_result(
+            &ctx,
+            "C",
+            &c,
+            scaling_lab_core::budget::work::MATH * refits,
+            |c| law.tokens_per_param_at(c, o.level.get()),
+        )
+    }
+
+    /// A fitted law's bootstrap refits, one row each: `E`, `A`, `B`,
+    /// `alpha`, `beta` (empty without `bootstrap`). Their spread and
+    /// correlations are the law's uncertainty; `corr`-style studies and
+    /// your own intervals start here.
+    ///
+    /// ```rhai
+    /// let runs = simulate_runs(law("chinchilla"), #{seed: 5});
+    /// let fitted = fit_law(runs, #{bootstrap: 30, grid: #{a: [6.0], b: [6.0], e: [0.5]}});
+    /// fitted.samples.len()   // 30
+    /// ```
+    #[rhai_fn(get = "samples", pure, return_raw)]
+    pub fn get_samples(ctx: NativeCallContext, law: &mut Law) -> ScriptResult<Table> {
+        let Some(r) = law.fit.as_ref() else {
+            return Err(fail(
+                &ctx,
+                format!("law '{}' was not fitted (use fit_law)", law.name),
+            ));
+        };
+        let col = |k: usize| Column::Num(r.samples.iter().map(|s| s[k]).collect());
+        args::check_size(&ctx, "the samples", r.samples.len() as f64 * 5.0)?;
+        lift(
+            &ctx,
+            Table::from_columns([
+                ("E", col(0)),
+                ("A", col(1)),
+                ("B", col(2)),
+                ("alpha", col(3)),
+                ("beta", col(4)),
+            ]),
+        )
+    }
+
+    /// How far a fitted law carries, in two panels: the runs' losses
+    /// against their budgets with the law's compute-optimal loss up to
+    /// `C_max` and its 95% bootstrap band; and the compute-optimal N* with
+    /// its 95% band beside each budget's lowest-loss run (bands when fitted
+    /// with `bootstrap`); a line marks the largest run. Options: the column
+    /// names of `fit_law`.
     ///
     /// ```rhai
     /// let runs = simulate_runs(law("chinchilla"), #{seed: 3});
@@ -373,7 +498,7 @@ pub mod api {
         law: Law,
         runs: Table,
         c_max: Dynamic,
-    ) -> ScriptResult<scaling_lab_core::plot::Chart> {
+    ) -> ScriptResult<scaling_lab_core::plot::Figure> {
         plot_extrapolation_with(ctx, law, runs, c_max, Map::new())
     }
 
@@ -385,7 +510,7 @@ pub mod api {
         runs: Table,
         c_max: Dynamic,
         options: Map,
-    ) -> ScriptResult<scaling_lab_core::plot::Chart> {
+    ) -> ScriptResult<scaling_lab_core::plot::Figure> {
         let o: RunColumns = options::read(&ctx, &options)?;
         let rs = runs_from(&ctx, &runs, &o)?;
         let c = args::number(&ctx, "C_max", &c_max)?;

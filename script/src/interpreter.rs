@@ -149,7 +149,11 @@ impl Interpreter {
 
     /// A value as a notebook shows it.
     pub fn bundle(&self, v: &Dynamic) -> MimeBundle {
-        value::bundle(v, self.cx())
+        let svg = self
+            .state
+            .svg_figures
+            .load(std::sync::atomic::Ordering::Relaxed);
+        value::bundle(v, self.cx(), svg)
     }
 
     /// Variables in scope: (name, value).
@@ -215,6 +219,21 @@ impl Interpreter {
                 rendered: diagnostic::render_parse(&e, &self.source_name, code),
                 interrupted: false,
             })?;
+        if let Some((line, col, seq)) = crate::backtick::first_escape(code) {
+            let message = format!(
+                "{seq} inside a backtick string stays two characters (backtick strings do not process escapes); break the line inside the backticks, or use a double-quoted string (\"a{seq}b\"), or join them: `${{a}}` + \"{seq}\""
+            );
+            let pos = rhai::Position::new(
+                line.min(u16::MAX as usize) as u16,
+                col.min(u16::MAX as usize) as u16,
+            );
+            return Err(ScriptError {
+                rendered: diagnostic::render_at(&message, pos, &self.source_name, code),
+                message,
+                position: Some((line, col)),
+                interrupted: false,
+            });
+        }
         self.record_key_orders(&ast);
         let ast = self
             .engine

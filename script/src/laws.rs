@@ -232,6 +232,78 @@ pub mod api {
         )
     }
 
+    /// `compare_laws` over the laws and rules you choose: an array of
+    /// catalog names and law values (a `fit_law` result, a `law(#{...})`).
+    /// A law fitted with `bootstrap` adds 95% intervals of N, D, D/N and
+    /// the loss (`N_low`, `N_high`, ...), NaN on rows without refits.
+    ///
+    /// ```rhai
+    /// compare_laws(1e24, ["chinchilla", "epoch2024", "llama3"]).len()   // 3
+    /// ```
+    #[rhai_fn(name = "compare_laws", return_raw)]
+    pub fn compare_chosen(
+        ctx: NativeCallContext,
+        c: Dynamic,
+        laws: rhai::Array,
+    ) -> ScriptResult<scaling_lab_core::table::Table> {
+        compare_chosen_with(ctx, c, laws, Map::new())
+    }
+
+    /// `compare_laws(C, laws)` with the intervals' `level` (0.95 by default).
+    #[rhai_fn(name = "compare_laws", return_raw)]
+    pub fn compare_chosen_with(
+        ctx: NativeCallContext,
+        c: Dynamic,
+        laws: rhai::Array,
+        options: Map,
+    ) -> ScriptResult<scaling_lab_core::table::Table> {
+        use scaling_lab_core::laws::compare::{compare_chosen, Entry};
+        let o: scaling_lab_core::laws::fitted::IntervalOptions =
+            crate::options::read(&ctx, &options)?;
+        let budgets = match args::Numeric::from_dynamic(&ctx, "C", &c)? {
+            args::Numeric::Scalar(x) => vec![x],
+            args::Numeric::Vector(v) => v.to_vec(),
+        };
+        if laws.is_empty() {
+            return Err(fail(&ctx, "laws must name at least one law or rule"));
+        }
+        let mut entries = Vec::with_capacity(laws.len());
+        for (i, v) in laws.iter().enumerate() {
+            if let Some(name) = v.clone().try_cast::<rhai::ImmutableString>() {
+                entries.push(Entry::Named(name.to_string()));
+            } else if let Some(law) = v.clone().try_cast::<Law>() {
+                entries.push(Entry::Law(law));
+            } else {
+                return Err(fail(
+                    &ctx,
+                    format!(
+                        "laws[{i}] must be a law's name or a Law, got {}",
+                        args::type_name(v)
+                    ),
+                ));
+            }
+        }
+        let refits: usize = entries
+            .iter()
+            .map(|e| match e {
+                Entry::Law(l) => l.fit.as_ref().map_or(1, |r| r.samples.len().max(1)),
+                Entry::Named(_) => 1,
+            })
+            .sum();
+        args::check_size(
+            &ctx,
+            "the rows",
+            (budgets.len() * entries.len()) as f64 * 16.0,
+        )?;
+        lift(
+            &ctx,
+            crate::state::state(&ctx)
+                .budget
+                .charge_elements(budgets.len() * refits, work::SEARCH),
+        )?;
+        lift(&ctx, compare_chosen(&entries, &budgets, o.level.get()))
+    }
+
     /// Kaplan et al. 2020's compute-efficient frontier (Table 6, §6.1) at
     /// C FLOPs: `c_min_pf_days` (C in PF-days), `N` = 1.3e9 C_min^0.73,
     /// `B` = 2.0e6 C_min^0.24 tokens, `S_min` = 5.4e3 C_min^0.03 steps and
@@ -526,7 +598,10 @@ pub mod api {
     /// Compute-optimal allocation of C FLOPs under a law: `#{C, N, D, loss}`
     /// (an array of budgets gives a Table with one row per budget), and a
     /// `caveat` when the optimum is not checked against its paper
-    /// (`krajewski2024`'s).
+    /// (`krajewski2024`'s). A law fitted with `bootstrap` adds 95%
+    /// intervals: `N_low`, `N_high`, `D_low`, `D_high`,
+    /// `tokens_per_param(_low, _high)`, `loss_low`, `loss_high` (see
+    /// `optimal(C, #{level})`).
     ///
     /// ```rhai
     /// law("chinchilla").optimal(5.76e23).N   // 3.219e10
@@ -534,6 +609,9 @@ pub mod api {
     /// ```
     #[rhai_fn(name = "optimal", return_raw)]
     pub fn law_optimal(ctx: NativeCallContext, law: &mut Law, c: Dynamic) -> ScriptResult<Dynamic> {
+        if law.has_refits() {
+            return crate::fit::api::law_optimal_level(ctx, law, c, Map::new());
+        }
         let law = law.clone();
         let out = record_result(&ctx, "C", &c, work::MATH, law.optimizer())?;
         mark_caveat(&ctx, &law, out)

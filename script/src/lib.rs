@@ -12,6 +12,7 @@
 pub mod allocation;
 pub mod architecture;
 pub mod args;
+pub mod backtick;
 pub mod convert;
 pub mod cost;
 pub mod diagnostic;
@@ -30,6 +31,7 @@ pub mod options;
 pub mod output;
 pub mod performance;
 pub mod plot;
+pub mod random;
 pub mod serving;
 pub mod session;
 pub mod state;
@@ -107,6 +109,11 @@ pub const DOMAINS: &[Domain] = &[
         title: "Tables",
         blurb: "DataFrame-like tables: columns, rows, filter, sort, rename, concat, export.",
         module: || rhai::exported_module!(table::api),
+    },
+    Domain {
+        title: "Random numbers",
+        blurb: "Seeded uniform and normal draws, sampling rows and the bootstrap: the same seed gives the same numbers on every platform.",
+        module: || rhai::exported_module!(random::api),
     },
     Domain {
         title: "Numbers",
@@ -331,6 +338,8 @@ pub fn build_with(config: &EngineConfig, printer: Printer) -> (Engine, Arc<State
             .clone()
             .unwrap_or_else(|| state::OutputSink::terminal(printer.clone())),
         max_memory: l.max_memory,
+        random: std::sync::Mutex::new(scaling_lab_core::random::Stream::from_entropy()),
+        svg_figures: std::sync::atomic::AtomicBool::new(true),
     });
     let debug = printer.clone();
     engine.on_print(move |s| printer.line(s));

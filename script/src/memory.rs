@@ -8,7 +8,7 @@ pub mod api {
 
     use crate::architecture::model_arg;
     use crate::args::{lift, ScriptResult};
-    use crate::convert::{record_result, to_script};
+    use crate::convert::record_result;
     use crate::options;
     use scaling_lab_core::budget::work;
     use scaling_lab_core::memory::{self, ModelSpec, TrainingOptions};
@@ -52,6 +52,6 @@ pub mod api {
             ModelRef::Params(n) => memory::report(ModelSpec::Params(n), &o),
             ModelRef::Shape(t) => memory::report(ModelSpec::Shape(&t), &o),
         };
-        to_script(&ctx, &lift(&ctx, report)?)
+        crate::convert::to_script_record(&ctx, &lift(&ctx, report)?)
     }
 }

@@ -338,6 +338,26 @@ option_sets!(
     ("law", 0, scaling_lab_core::laws::Parametric),
     ("law", 1, scaling_lab_core::laws::moe::MoeOptions),
     (
+        "optimal",
+        2,
+        scaling_lab_core::laws::fitted::IntervalOptions
+    ),
+    (
+        "predict",
+        3,
+        scaling_lab_core::laws::fitted::IntervalOptions
+    ),
+    (
+        "tokens_per_param",
+        2,
+        scaling_lab_core::laws::fitted::IntervalOptions
+    ),
+    (
+        "compare_laws",
+        2,
+        scaling_lab_core::laws::fitted::IntervalOptions
+    ),
+    (
         "kaplan_loss_steps",
         1,
         scaling_lab_core::laws::kaplan_training::StepsOptions
@@ -353,6 +373,7 @@ option_sets!(
     ("plot_extrapolation", 3, scaling_lab_core::fit::RunColumns),
     ("simulate_runs", 1, scaling_lab_core::fit::SimulateOptions),
     ("sort", 2, scaling_lab_core::table::SortOptions),
+    ("sample", 2, scaling_lab_core::random::SampleOptions),
     (
         "arch_sweep",
         0,

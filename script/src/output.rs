@@ -21,8 +21,50 @@ pub mod api {
     /// ```
     pub fn display(ctx: NativeCallContext, value: Dynamic) {
         let st = state(&ctx);
-        let bundle = value::bundle(&value, Cx::new(&st.orders));
+        let svg = st.svg_figures.load(std::sync::atomic::Ordering::Relaxed);
+        let bundle = value::bundle(&value, Cx::new(&st.orders), svg);
         st.output.send(SideOutput::Display(bundle));
+    }
+
+    /// Which image forms a figure shown in a notebook carries: `["png",
+    /// "svg"]` (the default: the front end picks, SVG stays sharp when
+    /// zoomed) or `["png"]` (smaller notebooks; SVG text is drawn as
+    /// paths and a four-panel figure runs to a few hundred kB). PNG is
+    /// always kept, for front ends and viewers without SVG.
+    ///
+    /// ```rhai
+    /// figure_formats(["png"]);
+    /// figure_formats(["png", "svg"])
+    /// ```
+    #[rhai_fn(return_raw)]
+    pub fn figure_formats(
+        ctx: NativeCallContext,
+        formats: rhai::Array,
+    ) -> Result<(), Box<rhai::EvalAltResult>> {
+        let mut svg = false;
+        let mut png = false;
+        for (i, f) in formats.iter().enumerate() {
+            match f.clone().into_string().as_deref() {
+                Ok("png") => png = true,
+                Ok("svg") => svg = true,
+                _ => {
+                    return Err(crate::args::fail(
+                        &ctx,
+                        format!("formats[{i}] must be \"png\" or \"svg\", got {f}"),
+                    ))
+                }
+            }
+        }
+        if !png {
+            return Err(crate::args::fail(
+                &ctx,
+                "formats must include \"png\" (every front end and viewer shows PNG; SVG is offered beside it)",
+            ));
+        }
+        state(&ctx)
+            .svg_figures
+            .store(svg, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// Print a line on the error stream (standard error; a notebook's

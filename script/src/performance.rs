@@ -202,7 +202,7 @@ pub mod api {
     ) -> ScriptResult<Dynamic> {
         let o: StepOptions = options::read(&ctx, &options)?;
         let t = lift(&ctx, model_arg(&ctx, &model)?.shape("training_step"))?;
-        to_script(&ctx, &lift(&ctx, performance::training_step(&t, &o))?)
+        crate::convert::to_script_record(&ctx, &lift(&ctx, performance::training_step(&t, &o))?)
     }
 
     /// The fastest layouts of a training run that fit memory, fastest

@@ -147,7 +147,9 @@ pub mod api {
             (Numbers::One(b), Some(c)) => {
                 record_results(&ctx, "context", c, work::MATH, |c| serve(*b, Some(c)))
             }
-            (Numbers::One(b), None) => to_script(&ctx, &lift(&ctx, serve(*b, None))?),
+            (Numbers::One(b), None) => {
+                crate::convert::to_script_record(&ctx, &lift(&ctx, serve(*b, None))?)
+            }
         }
     }
 

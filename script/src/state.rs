@@ -29,6 +29,11 @@ pub struct State {
     /// Bytes the process may hold (0 = no limit), checked before large
     /// results are allocated.
     pub max_memory: usize,
+    /// The session's random numbers (`rand`, `randn`, `seed`, sampling).
+    pub random: std::sync::Mutex<scaling_lab_core::random::Stream>,
+    /// Whether figures shown in a notebook carry SVG beside their PNG
+    /// (`figure_formats`; on by default).
+    pub svg_figures: std::sync::atomic::AtomicBool,
 }
 
 /// What a script asks of whatever shows its output, besides `print`.
@@ -108,6 +113,10 @@ pub fn state(ctx: &NativeCallContext) -> Arc<State> {
                         orders: Arc::default(),
                         output: OutputSink::terminal(crate::Printer::new(|_| {})),
                         max_memory: 0,
+                        random: std::sync::Mutex::new(
+                            scaling_lab_core::random::Stream::from_entropy(),
+                        ),
+                        svg_figures: std::sync::atomic::AtomicBool::new(true),
                     })
                 })
                 .clone()
@@ -123,7 +132,15 @@ pub fn state(ctx: &NativeCallContext) -> Arc<State> {
 /// field order, and tables, printing and JSON ask for it here. The latest
 /// order recorded for a set of keys wins.
 #[derive(Debug, Default)]
-pub struct KeyOrders(RwLock<HashMap<Vec<String>, Vec<String>>>);
+pub struct KeyOrders(
+    RwLock<HashMap<Vec<String>, Vec<String>>>,
+    RwLock<HashMap<Vec<String>, Units>>,
+);
+
+/// What the numbers of one record's fields are, for the fields where the
+/// key alone would mislead: byte counts (shown `8e10 (80.0 GB)`, not
+/// `(80.0B)`, which reads as billions) and FLOPs (no SI hint).
+pub type Units = HashMap<String, scaling_lab_core::table::NumFormat>;
 
 impl KeyOrders {
     /// Remember that these keys were written in this order.
@@ -136,6 +153,35 @@ impl KeyOrders {
         if let Ok(mut m) = self.0.write() {
             m.insert(sorted, ordered);
         }
+    }
+
+    /// Remember the units of a record's fields (a Rust struct's
+    /// [`Record::format`](scaling_lab_core::table::Record::format) for
+    /// bytes and FLOPs), for maps with exactly these keys.
+    pub fn record_units(&self, keys: Vec<String>, units: Units) {
+        if units.is_empty() {
+            return;
+        }
+        let mut sorted = keys;
+        sorted.sort();
+        if let Ok(mut m) = self.1.write() {
+            m.insert(sorted, units);
+        }
+    }
+
+    /// The unit-bearing format of `key` in a map with these keys, if a
+    /// record with them said one.
+    pub fn unit_of<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a str>,
+        key: &str,
+    ) -> Option<scaling_lab_core::table::NumFormat> {
+        let mut sorted: Vec<String> = keys.into_iter().map(str::to_string).collect();
+        sorted.sort();
+        self.1
+            .read()
+            .ok()
+            .and_then(|m| m.get(&sorted).and_then(|u| u.get(key).copied()))
     }
 
     /// Keys (given in any order) in the order they were written, or sorted

@@ -80,6 +80,20 @@ fn tab_completes_and_help_shows_docs() {
 }
 
 #[test]
+fn tab_completes_columns_inside_brackets() {
+    let mut r = start();
+    r.line(
+        "let runs = table(#{N: [1e9, 2e9], tokens: [2e10, 4e10], loss: [2.5, 2.4]});",
+        "",
+    );
+    r.keys("runs[\"to");
+    r.p.exp_string("runs[\"to").unwrap();
+    r.keys("\t");
+    r.p.exp_string("tokens").unwrap();
+    r.line("\"]", "[2e+10, 4e+10]");
+}
+
+#[test]
 fn an_error_keeps_the_session() {
     let mut r = start();
     r.line("let x = 7;", "");

@@ -8,7 +8,7 @@ use super::kaplan_training::kaplan_frontier;
 use super::rules::{AllocationRule, RULES};
 use super::{Law, Parametric};
 use crate::error::Result;
-use crate::table::{NumFormat, Record};
+use crate::table::{NumFormat, Record, Table};
 
 /// One law's allocation of a budget.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,6 +114,93 @@ impl Answer {
             }
         }
     }
+}
+
+/// A law or rule to compare: a catalog name, or a law value (a fitted
+/// or custom law).
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// A catalog law, "kaplan_frontier" or an allocation rule.
+    Named(String),
+    /// A law value.
+    Law(Law),
+}
+
+/// `compare_laws` over chosen laws and rules at every budget, one row per
+/// (budget, entry). When a law among them carries bootstrap refits, its
+/// rows add the central `level` intervals of N, D, D/N and the loss
+/// ([`Law::optimal_interval`]); other rows have NaN there, as pandas fills
+/// a column a row lacks.
+pub fn compare_chosen(entries: &[Entry], budgets: &[f64], level: f64) -> Result<Table> {
+    use crate::table::Cell;
+    let banded = entries
+        .iter()
+        .any(|e| matches!(e, Entry::Law(l) if l.has_refits()));
+    let mut rows = Vec::with_capacity(entries.len() * budgets.len());
+    for &c in budgets {
+        for e in entries {
+            let (a, band) = match e {
+                Entry::Named(name) => (Answer::by_name(name, c)?, None),
+                Entry::Law(law) if law.has_refits() => (
+                    Answer::of_law(law, c)?,
+                    Some(law.optimal_interval(c, level)?),
+                ),
+                Entry::Law(law) => (Answer::of_law(law, c)?, None),
+            };
+            let num = |k: &str, v: f64| (k.to_string(), Cell::Num(v));
+            let gap = f64::NAN;
+            let pick = |f: fn(&super::fitted::OptimumInterval) -> f64| band.as_ref().map_or(gap, f);
+            let mut row = vec![
+                ("law".to_string(), Cell::Text(a.law.to_string())),
+                num("C", a.c),
+                num("N", a.n),
+            ];
+            if banded {
+                row.push(num("N_low", pick(|b| b.n_low)));
+                row.push(num("N_high", pick(|b| b.n_high)));
+            }
+            row.push(num("D", a.d));
+            if banded {
+                row.push(num("D_low", pick(|b| b.d_low)));
+                row.push(num("D_high", pick(|b| b.d_high)));
+            }
+            row.push(num("tokens_per_param", a.tokens_per_param));
+            if banded {
+                row.push(num(
+                    "tokens_per_param_low",
+                    pick(|b| b.tokens_per_param_low),
+                ));
+                row.push(num(
+                    "tokens_per_param_high",
+                    pick(|b| b.tokens_per_param_high),
+                ));
+            }
+            row.push(num("loss", a.loss));
+            if banded {
+                row.push(num("loss_low", pick(|b| b.loss_low)));
+                row.push(num("loss_high", pick(|b| b.loss_high)));
+            }
+            row.push(("loss_from".to_string(), Cell::Text(a.loss_from.to_string())));
+            rows.push(row);
+        }
+    }
+    let mut t = Table::from_rows(&rows)?;
+    for name in t.names().to_vec() {
+        let f = match name.as_str() {
+            "law" | "loss_from" => continue,
+            n if n.starts_with("loss") => NumFormat::Fixed(4),
+            n => Answer::format(
+                n.split("_low")
+                    .next()
+                    .unwrap_or(n)
+                    .split("_high")
+                    .next()
+                    .unwrap_or(n),
+            ),
+        };
+        t.set_format(&name, f)?;
+    }
+    Ok(t)
 }
 
 /// The allocation of `c` FLOPs under every law and rule: the catalog laws'

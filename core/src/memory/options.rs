@@ -191,9 +191,6 @@ impl TrainingOptions {
     }
 }
 
-/// Largest micro-batch or sequence length `report` searches for (2^24).
-const MAX_SEARCHED: f64 = 16_777_216.0;
-
 /// Training memory per GPU for `model` laid out as `o` says, whether it
 /// fits `o.hardware`, and the largest micro-batch and sequence length that
 /// would.
@@ -214,13 +211,15 @@ pub fn report(model: ModelSpec, o: &TrainingOptions) -> Result<TrainingReport> {
             let total = |a: ActivationShape| -> Result<f64> {
                 Ok(training_memory(model, &par, &a, &prec)?.total)
             };
-            let max_micro_batch = largest_fitting(MAX_SEARCHED, |b| {
+            // Searched up to the largest values training_memory accepts;
+            // a parameter count alone (no activations) fits every one.
+            let max_micro_batch = largest_fitting(super::training::MAX_MICRO_BATCH, |b| {
                 Ok(total(ActivationShape {
                     micro_batch: b,
                     ..shape
                 })? <= h.memory)
             })?;
-            let max_seq_len = largest_fitting(MAX_SEARCHED, |s| {
+            let max_seq_len = largest_fitting(super::training::MAX_SEQ_LEN, |s| {
                 Ok(total(ActivationShape {
                     seq_len: s,
                     ..shape

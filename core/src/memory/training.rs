@@ -155,8 +155,11 @@ pub struct TrainingMemory {
 impl Record for TrainingMemory {
     fn format(field: &str) -> NumFormat {
         match field {
-            "data_parallel" => NumFormat::Fixed(0),
-            _ => NumFormat::Si,
+            "params" => NumFormat::Si,
+            "data_parallel" | "max_micro_batch" | "max_seq_len" => NumFormat::Fixed(0),
+            // weights, gradients, optimizer, model_states, activations,
+            // total, and the report's capacity and headroom.
+            _ => NumFormat::Bytes { binary: false },
         }
     }
 }
@@ -203,6 +206,11 @@ impl Parallelism {
     }
 }
 
+/// Largest sequence length accepted (beyond it sizes stop meaning anything).
+pub const MAX_SEQ_LEN: f64 = 1e8;
+/// Largest micro-batch accepted.
+pub const MAX_MICRO_BATCH: f64 = 1e6;
+
 /// Training memory per GPU for `model` on `par`, with `act` giving the
 /// activations' shape (ignored for a bare parameter count).
 pub fn training_memory(
@@ -212,8 +220,8 @@ pub fn training_memory(
     prec: &Precisions,
 ) -> Result<TrainingMemory> {
     let dp = par.data_parallel()?;
-    check::positive_at_most("seq_len", act.seq_len, 1e8)?;
-    whole("micro_batch", act.micro_batch, 1e6)?;
+    check::positive_at_most("seq_len", act.seq_len, MAX_SEQ_LEN)?;
+    whole("micro_batch", act.micro_batch, MAX_MICRO_BATCH)?;
     // Routed-expert parameters (split by ep) and the rest.
     let (params, experts) = match model {
         ModelSpec::Params(n) => (check::positive_at_most("params", n, 1e16)?, 0.0),

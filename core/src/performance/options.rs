@@ -157,6 +157,7 @@ impl Record for TrainingStep {
     fn format(field: &str) -> NumFormat {
         match field {
             "days" => NumFormat::Fixed(1),
+            "memory_per_gpu" => NumFormat::Bytes { binary: false },
             _ => StepTime::format(field),
         }
     }

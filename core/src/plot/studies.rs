@@ -231,8 +231,11 @@ pub fn fit_figure(law: &Law, runs: &[crate::fit::Run]) -> Result<super::Figure> 
 /// (C = 6ND), the law's compute-optimal loss from the smallest run's
 /// budget up to `c_max`, the 95% bootstrap band around it when the law was
 /// fitted with a bootstrap, and a line at the largest run's budget, past
-/// which the curve is extrapolation.
-pub fn extrapolation(law: &Law, runs: &[crate::fit::Run], c_max: f64) -> Result<Chart> {
+/// which the curve is extrapolation (left panel); and the compute-optimal
+/// N* along the same budgets with its 95% bootstrap band, beside the
+/// lowest-loss run of each budget (right panel): the band of N* is the
+/// number people extrapolate and misuse most.
+pub fn extrapolation(law: &Law, runs: &[crate::fit::Run], c_max: f64) -> Result<super::Figure> {
     if runs.is_empty() {
         return Err(Error::Empty { arg: "runs".into() });
     }
@@ -287,13 +290,74 @@ pub fn extrapolation(law: &Law, runs: &[crate::fit::Run], c_max: f64) -> Result<
     pts.color = Some(super::TAB10[1]);
     pts.size = 4.0;
     chart.add(pts)?;
-    chart.add_ref_line(super::RefLine {
+    let largest = super::RefLine {
         orientation: super::Orientation::Vertical,
         value: c_hi,
         color: None,
         dashed: true,
         width: 1.0,
         label: Some("largest run".into()),
-    })?;
+    };
+    chart.add_ref_line(largest.clone())?;
+    let mut fig = super::Figure::new(1, 2)?;
+    fig.set_size((13.0, 5.0), 100.0)?;
+    fig.push(chart)?;
+    fig.push(optimal_size_panel(law, runs, &cs, largest)?)?;
+    Ok(fig)
+}
+
+/// N* against C under `law`, its bootstrap band when the law has refits,
+/// and each budget's lowest-loss run.
+fn optimal_size_panel(
+    law: &Law,
+    runs: &[crate::fit::Run],
+    cs: &[f64],
+    largest: super::RefLine,
+) -> Result<Chart> {
+    let mut chart = Chart::new(Scale::Log, Scale::Log);
+    chart.title = "Compute-optimal model size".into();
+    chart.x_label = "Training compute C (FLOPs)".into();
+    chart.y_label = "Parameters N*".into();
+    if law.has_refits() {
+        let bands = cs
+            .iter()
+            .map(|c| law.optimal_interval(*c, 0.95))
+            .collect::<Result<Vec<_>>>()?;
+        let mut band = Series::band(
+            cs.to_vec(),
+            bands.iter().map(|b| b.n_low).collect(),
+            bands.iter().map(|b| b.n_high).collect(),
+        )?;
+        band.label = Some("95% bootstrap interval of N*".into());
+        band.color = Some(super::TAB10[2]);
+        chart.add(band)?;
+    }
+    let ns = cs
+        .iter()
+        .map(|c| Ok(law.optimal(*c)?.n))
+        .collect::<Result<Vec<_>>>()?;
+    let mut curve = Series::new(Mark::Line, cs.to_vec(), ns)?;
+    curve.label = Some("fitted law's N*".into());
+    curve.color = Some(super::TAB10[2]);
+    chart.add(curve)?;
+    let mut best: Vec<(f64, crate::fit::Run)> = Vec::new();
+    for r in runs {
+        let c = 6.0 * r.n * r.d;
+        match best.iter_mut().find(|(b, _)| (c / *b - 1.0).abs() <= 1e-6) {
+            Some((_, run)) if r.loss < run.loss => *run = *r,
+            Some(_) => {}
+            None => best.push((c, *r)),
+        }
+    }
+    let mut pts = Series::new(
+        Mark::Scatter,
+        best.iter().map(|(c, _)| *c).collect(),
+        best.iter().map(|(_, r)| r.n).collect(),
+    )?;
+    pts.label = Some("lowest-loss run per budget".into());
+    pts.color = Some(super::TAB10[1]);
+    pts.size = 4.0;
+    chart.add(pts)?;
+    chart.add_ref_line(largest)?;
     Ok(chart)
 }

@@ -51,7 +51,7 @@ impl Record for KvCache {
     fn format(field: &str) -> NumFormat {
         match field {
             "tokens" | "batch" => NumFormat::Fixed(0),
-            _ => NumFormat::Si,
+            _ => NumFormat::Bytes { binary: false },
         }
     }
 }
@@ -402,6 +402,9 @@ impl Record for Serving {
             | "output_tokens_per_second_per_gpu_bound"
             | "tokens_per_second_per_user"
             | "tokens_per_second_per_user_bound" => NumFormat::Fixed(2),
+            "weights" | "kv_cache" | "memory" | "capacity" | "headroom" => {
+                NumFormat::Bytes { binary: false }
+            }
             _ => NumFormat::Si,
         }
     }

@@ -19,6 +19,9 @@ impl Show for Figure {
     fn png(&self) -> Option<crate::Result<Vec<u8>>> {
         Some(self.to_png())
     }
+    fn svg(&self) -> Option<crate::Result<String>> {
+        Some(self.to_svg())
+    }
 }
 
 impl Show for Chart {
@@ -34,5 +37,8 @@ impl Show for Chart {
     /// A chart alone is drawn at matplotlib's default size.
     fn png(&self) -> Option<crate::Result<Vec<u8>>> {
         Some(Figure::single(self.clone()).to_png())
+    }
+    fn svg(&self) -> Option<crate::Result<String>> {
+        Some(Figure::single(self.clone()).to_svg())
     }
 }

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 pub use law::markdown as law_markdown;
 pub use model::{summary as model_summary, Summary as ModelSummary};
-pub use number::{float_json, format_float};
+pub use number::{float_json, format_float, format_float_plain};
 
 /// (MIME type, content) pairs; binary content is base64.
 pub type MimeBundle = Vec<(&'static str, String)>;
@@ -50,14 +50,25 @@ pub trait Show {
     fn png(&self) -> Option<crate::Result<Vec<u8>>> {
         None
     }
+    /// SVG text for notebooks (figures), beside the PNG: front ends that
+    /// take vector images choose it, and it stays sharp when zoomed.
+    fn svg(&self) -> Option<crate::Result<String>> {
+        None
+    }
     /// CSV text, for tabular values.
     fn csv(&self) -> Option<crate::Result<String>> {
         None
     }
     /// Every form a notebook can show, richest last: plain text always,
-    /// then HTML, Markdown and PNG where the type has them.
+    /// then HTML, Markdown, PNG and SVG where the type has them.
     fn bundle(&self) -> MimeBundle {
-        bundle_of(self.text(), self.html(), self.markdown(), self.png())
+        bundle_of(
+            self.text(),
+            self.html(),
+            self.markdown(),
+            self.png(),
+            self.svg(),
+        )
     }
     /// evcxr display: one `EVCXR_BEGIN_CONTENT` block per MIME type, which
     /// evcxr turns into one output the front end picks the richest form of.
@@ -68,13 +79,14 @@ pub trait Show {
     }
 }
 
-/// A MIME bundle from a value's forms (text first, PNG last, a PNG that
-/// cannot be drawn said in the text).
+/// A MIME bundle from a value's forms (text first, images last, an image
+/// that cannot be drawn said in the text).
 pub fn bundle_of(
     text: String,
     html: Option<String>,
     markdown: Option<String>,
     png: Option<crate::Result<Vec<u8>>>,
+    svg: Option<crate::Result<String>>,
 ) -> MimeBundle {
     let mut b = vec![("text/plain", text)];
     if let Some(h) = html {
@@ -90,6 +102,13 @@ pub fn bundle_of(
         )),
         Some(Err(e)) => b[0].1 = format!("{}\n(cannot draw it: {e})", b[0].1),
         None => {}
+    }
+    match svg {
+        Some(Ok(svg)) => b.push(("image/svg+xml", svg)),
+        Some(Err(e)) if !b[0].1.contains("(cannot draw it") => {
+            b[0].1 = format!("{}\n(cannot draw it: {e})", b[0].1)
+        }
+        _ => {}
     }
     b
 }

@@ -8,8 +8,19 @@ use crate::units::fmt_si;
 /// A float with full precision (shortest round-trip digits) and, for large
 /// magnitudes, an SI hint: `3.219e10 (32.2B)`.
 pub fn format_float(x: f64) -> String {
+    let body = format_float_plain(x);
     let a = x.abs();
-    let body = if x == 0.0 || (1e-4..1e6).contains(&a) {
+    if x.is_finite() && (1e3..1e15).contains(&a) {
+        format!("{body} ({})", fmt_si(x))
+    } else {
+        body
+    }
+}
+
+/// A float with full precision and no hint: `3.219e10`, `0.25`, `8.0`.
+pub fn format_float_plain(x: f64) -> String {
+    let a = x.abs();
+    if x == 0.0 || (1e-4..1e6).contains(&a) {
         let s = format!("{x}");
         if x.is_finite() && !s.contains('.') && !s.contains('e') {
             format!("{s}.0")
@@ -18,11 +29,6 @@ pub fn format_float(x: f64) -> String {
         }
     } else {
         format!("{x:e}")
-    };
-    if x.is_finite() && (1e3..1e15).contains(&a) {
-        format!("{body} ({})", fmt_si(x))
-    } else {
-        body
     }
 }
 

@@ -85,6 +85,18 @@ pub enum NumFormat {
     Fixed(usize),
     /// Any Python format spec `fmt` accepts (`",.0f"`, `".1%"`, `"+.2e"`).
     Spec(FormatSpec),
+    /// A byte count with its unit, three significant digits: `80.0 GB`
+    /// (decimal, as datasheets), or `74.5 GiB` when `binary` (powers of
+    /// 1024, as `nvidia-smi` and PyTorch report). Never a bare `B`, which
+    /// reads as billions beside parameter counts.
+    Bytes {
+        /// Powers of 1024 (KiB, MiB, GiB) instead of 1000.
+        binary: bool,
+    },
+    /// FLOPs as a scientific number with three significant digits
+    /// (`1.58e23`), as papers write budgets; an SI suffix (`158Z`) is
+    /// not what an ML reader expects.
+    Flops,
 }
 
 /// A Python format spec, kept inline so that [`NumFormat`] stays `Copy`
@@ -131,7 +143,8 @@ impl Serialize for FormatSpec {
 }
 
 impl NumFormat {
-    /// Parse `"auto"`, `"si"`, `"sci"`, `"sci:3"`, `"fixed:2"`, `".2f"`,
+    /// Parse `"auto"`, `"si"`, `"sci"`, `"sci:3"`, `"fixed:2"`, `"bytes"`,
+    /// `"bytes:GiB"`, `"flops"`, `".2f"`,
     /// `".3e"`, or any other Python format spec `fmt` accepts (`",.0f"`,
     /// `".1%"`).
     pub fn parse(text: &str) -> Result<NumFormat> {
@@ -142,6 +155,9 @@ impl NumFormat {
             "si" => Some(NumFormat::Si),
             "sci" => Some(NumFormat::Sci(3)),
             "fixed" => Some(NumFormat::Fixed(2)),
+            "bytes" | "bytes:gb" | "bytes:decimal" => Some(NumFormat::Bytes { binary: false }),
+            "bytes:gib" | "bytes:binary" => Some(NumFormat::Bytes { binary: true }),
+            "flops" => Some(NumFormat::Flops),
             _ => {
                 if let Some(d) = t.strip_prefix("sci:") {
                     digits(d).map(NumFormat::Sci)
@@ -167,7 +183,7 @@ impl NumFormat {
         f.ok_or_else(|| Error::Parse {
             what: "column format",
             text: text.into(),
-            reason: "use auto, si, sci, sci:N, fixed:N, or a Python format spec as fmt takes (.2f, ,.0f, .1%, .3e)".into(),
+            reason: "use auto, si, sci, sci:N, fixed:N, bytes (80.0 GB), bytes:GiB (74.5 GiB), flops (1.58e23), or a Python format spec as fmt takes (.2f, ,.0f, .1%, .3e)".into(),
         })
     }
 }

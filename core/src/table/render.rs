@@ -21,6 +21,13 @@ pub fn format_numbers(values: &[f64], format: NumFormat) -> Vec<String> {
     let all_whole = finite.clone().all(|v| v.fract() == 0.0);
     let spec = match format {
         NumFormat::Si => return values.iter().map(|v| fmt_si(*v)).collect(),
+        NumFormat::Bytes { binary } => {
+            return values
+                .iter()
+                .map(|v| crate::units::fmt_bytes(*v, binary))
+                .collect()
+        }
+        NumFormat::Flops => return values.iter().map(|v| crate::units::fmt_flops(*v)).collect(),
         NumFormat::Sci(d) => format!(".{d}e"),
         NumFormat::Fixed(d) => format!(".{d}f"),
         NumFormat::Spec(s) => s.as_str().to_string(),

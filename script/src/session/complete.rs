@@ -123,6 +123,11 @@ pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<St
         }
     }
 
+    // Column names inside `t["`, keys inside `m["`.
+    if let Some((at, cands)) = indexed_names(session, before) {
+        return (at, cands);
+    }
+
     // Option keys inside `function(..., #{ key: value, ke`.
     if let Some(keys) = option_keys(before, start) {
         let cands = keys.into_iter().filter(|k| k.starts_with(word)).collect();
@@ -157,6 +162,39 @@ pub fn complete(session: &Interpreter, line: &str, pos: usize) -> (usize, Vec<St
     cands.sort();
     cands.dedup();
     (start, cands)
+}
+
+/// After `name["part` (the string not yet closed), the columns of the
+/// table or the keys of the map called `name` that begin with `part`, and
+/// where `part` starts.
+fn indexed_names(session: &Interpreter, before: &str) -> Option<(usize, Vec<String>)> {
+    let open = before.rfind("[\"")?;
+    let part = &before[open + 2..];
+    if part.contains('"') {
+        return None;
+    }
+    let head = &before[..open];
+    let name = &head[word_start(head, &[])..];
+    if name.is_empty() {
+        return None;
+    }
+    let value = session
+        .variables()
+        .into_iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v)?;
+    let names: Vec<String> = if let Some(t) = value.read_lock::<scaling_lab_core::table::Table>() {
+        t.names().to_vec()
+    } else if let Some(m) = value.read_lock::<rhai::Map>() {
+        let mut keys: Vec<String> = m.keys().map(|k| k.to_string()).collect();
+        keys.sort();
+        keys
+    } else {
+        return None;
+    };
+    let cands = names.into_iter().filter(|n| n.starts_with(part)).collect();
+    Some((open + 2, cands))
 }
 
 /// The option keys a word at `start` could be: it begins a key of an
@@ -333,6 +371,27 @@ mod tests {
         assert_eq!(complete(&s, "m.b", 3).1, ["beta"]);
         assert!(complete(&s, "t.so", 4).1.contains(&"sort".to_string()));
         assert!(complete(&s, "g.tot", 5).1.contains(&"total".to_string()));
+    }
+
+    #[test]
+    fn columns_complete_inside_brackets() {
+        let mut s = Interpreter::capturing();
+        s.run("let t = table(#{N: [1.0], D: [2.0], loss: [3.0], lr: [4.0]}); let m = #{alpha: 1, beta: 2};")
+            .unwrap();
+        let line = "print(t[\"l";
+        assert_eq!(
+            complete(&s, line, line.len()),
+            (9, vec!["loss".to_string(), "lr".to_string()])
+        );
+        assert_eq!(complete(&s, "t[\"", 3).1, ["N", "D", "loss", "lr"]);
+        assert_eq!(complete(&s, "m[\"a", 4).1, ["alpha"]);
+        // A closed string or an unknown variable completes as before.
+        assert!(complete(&s, "nothing[\"x", 10).1.is_empty());
+        let line = "t[\"loss\"] + lo";
+        assert_eq!(complete(&s, line, line.len()).0, line.len() - 2);
+        // Option keys of a fitted law's optimal.
+        let line = "fitted.optimal(1e24, #{le";
+        assert_eq!(complete(&s, line, line.len()).1, ["level"]);
     }
 
     #[test]

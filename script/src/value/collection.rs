@@ -51,6 +51,25 @@ impl Show for Array {
     }
 }
 
+/// A map's value as one line, in the unit its record said (bytes, FLOPs).
+fn entry_inline(m: &Map, key: &str, v: &Dynamic, cx: Cx) -> String {
+    use scaling_lab_core::table::NumFormat;
+    if let Ok(x) = v.as_float() {
+        match cx.orders.unit_of(m.keys().map(|k| k.as_str()), key) {
+            Some(NumFormat::Bytes { binary }) if x.is_finite() => {
+                return format!(
+                    "{} ({})",
+                    scaling_lab_core::show::format_float_plain(x),
+                    scaling_lab_core::units::fmt_bytes(x, binary)
+                )
+            }
+            Some(NumFormat::Flops) => return scaling_lab_core::show::format_float_plain(x),
+            _ => {}
+        }
+    }
+    inline_in(v, cx.deeper())
+}
+
 /// Entries in the order the script wrote the keys.
 fn ordered<'m>(m: &'m Map, cx: Cx) -> Vec<(String, &'m Dynamic)> {
     cx.orders
@@ -70,7 +89,7 @@ impl Show for Map {
         }
         let parts: Vec<String> = ordered(self, cx)
             .into_iter()
-            .map(|(k, v)| format!("{k}: {}", inline_in(v, cx.deeper())))
+            .map(|(k, v)| format!("{k}: {}", entry_inline(self, &k, v, cx)))
             .collect();
         format!("#{{{}}}", parts.join(", "))
     }
@@ -87,7 +106,7 @@ impl Show for Map {
             .unwrap_or(0);
         let lines: Vec<String> = entries
             .iter()
-            .map(|(k, v)| format!("  {k:<width$}  {}", inline_in(v, cx.deeper())))
+            .map(|(k, v)| format!("  {k:<width$}  {}", entry_inline(self, k, v, cx)))
             .collect();
         format!("#{{\n{}\n}}", lines.join("\n"))
     }
@@ -107,7 +126,7 @@ impl Show for Map {
     fn html(&self, cx: Cx) -> Option<String> {
         let entries = ordered(self, cx);
         let numeric = entries.iter().all(|(_, v)| v.is_float() || v.is_int());
-        let cell = |v: &Dynamic| escape_html(&inline_in(v, cx.deeper()));
+        let cell = |k: &str, v: &Dynamic| escape_html(&entry_inline(self, k, v, cx));
         let mut s = String::from("<table class=\"dataframe\" border=\"1\">\n");
         if numeric {
             s.push_str("  <thead>\n    <tr style=\"text-align: right;\">\n");
@@ -115,10 +134,10 @@ impl Show for Map {
                 s.push_str(&format!("      <th>{}</th>\n", escape_html(k)));
             }
             s.push_str("    </tr>\n  </thead>\n  <tbody>\n    <tr>\n");
-            for (_, v) in &entries {
+            for (k, v) in &entries {
                 s.push_str(&format!(
                     "      <td style=\"text-align: right;\">{}</td>\n",
-                    cell(v)
+                    cell(k, v)
                 ));
             }
             s.push_str("    </tr>\n  </tbody>\n");
@@ -128,7 +147,7 @@ impl Show for Map {
                 s.push_str(&format!(
                     "    <tr><th style=\"text-align: left;\">{}</th><td style=\"text-align: left;\">{}</td></tr>\n",
                     escape_html(k),
-                    cell(v)
+                    cell(k, v)
                 ));
             }
             s.push_str("  </tbody>\n");

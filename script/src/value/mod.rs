@@ -152,6 +152,10 @@ pub trait Show {
     fn png(&self) -> Option<scaling_lab_core::Result<Vec<u8>>> {
         None
     }
+    /// SVG text for notebooks (figures).
+    fn svg(&self) -> Option<scaling_lab_core::Result<String>> {
+        None
+    }
     /// CSV text, for tabular values.
     fn csv(&self) -> Option<scaling_lab_core::Result<String>> {
         None
@@ -182,6 +186,9 @@ impl<T: CoreShow + ?Sized> Show for Core<'_, T> {
     }
     fn png(&self) -> Option<scaling_lab_core::Result<Vec<u8>>> {
         self.0.png()
+    }
+    fn svg(&self) -> Option<scaling_lab_core::Result<String>> {
+        self.0.svg()
     }
     fn csv(&self) -> Option<scaling_lab_core::Result<String>> {
         self.0.csv()
@@ -277,10 +284,17 @@ pub fn csv(v: &Dynamic) -> scaling_lab_core::Result<String> {
 }
 
 /// Every form a notebook can show, richest last: plain text always, then
-/// HTML, Markdown and PNG where the type has them.
-pub fn bundle(v: &Dynamic, cx: Cx) -> MimeBundle {
+/// HTML, Markdown and PNG where the type has them, and SVG beside the PNG
+/// when the session asks for it (`figure_formats`).
+pub fn bundle(v: &Dynamic, cx: Cx, svg: bool) -> MimeBundle {
     with_show(v, |s| {
-        core_show::bundle_of(s.text(cx), s.html(cx), s.markdown(), s.png())
+        core_show::bundle_of(
+            s.text(cx),
+            s.html(cx),
+            s.markdown(),
+            s.png(),
+            if svg { s.svg() } else { None },
+        )
     })
     .unwrap_or_default()
 }

@@ -21,7 +21,7 @@ fn numbers_text_and_strings() {
     let v = eval(&mut s, "find_optimal_allocation(5.76e23).N");
     assert_eq!(text(&v, cx).unwrap(), "3.2189859151368095e10 (32.2B)");
     assert_eq!(json(&v, cx), serde_json::json!(3.2189859151368095e10));
-    assert_eq!(mimes(&bundle(&v, cx)), ["text/plain"]);
+    assert_eq!(mimes(&bundle(&v, cx, true)), ["text/plain"]);
     assert_eq!(text(&Dynamic::from_int(3), cx).unwrap(), "3");
     assert_eq!(type_name(&Dynamic::from_int(3)), "integer");
     let st = eval(&mut s, "\"a\\x1b[31mred\"");
@@ -50,7 +50,7 @@ fn vectors_print_like_numpy() {
         text(&long, cx).unwrap(),
         "[1.000000e+06, 1.264855e+06, 1.599859e+06, ..., 6.250552e+10, 7.906043e+10, 1.000000e+11] (50 values)"
     );
-    let b = bundle(&long, cx);
+    let b = bundle(&long, cx, true);
     assert_eq!(mimes(&b), ["text/plain", "text/html"]);
     assert!(
         b[1].1.contains("<th>49</th>") && b[1].1.contains("vector of 50 values"),
@@ -68,7 +68,9 @@ fn vectors_print_like_numpy() {
         json(&mask, cx),
         serde_json::json!([false, false, false, true, true])
     );
-    assert!(bundle(&mask, cx)[1].1.contains("mask of 5 values, 2 true"));
+    assert!(bundle(&mask, cx, true)[1]
+        .1
+        .contains("mask of 5 values, 2 true"));
     let big_mask = eval(&mut s, "arange(20) > 15");
     assert_eq!(
         text(&big_mask, cx).unwrap(),
@@ -133,7 +135,8 @@ fn tables_laws_and_figures() {
 
     let c = eval(&mut s, "plot([1, 2], [3, 4])");
     let b = s.bundle(&c);
-    assert_eq!(mimes(&b), ["text/plain", "image/png"]);
+    assert_eq!(mimes(&b), ["text/plain", "image/png", "image/svg+xml"]);
+    assert!(b[2].1.starts_with("<svg") || b[2].1.starts_with("<?xml"));
     let png = base64::engine::general_purpose::STANDARD
         .decode(&b[1].1)
         .unwrap();
@@ -141,6 +144,14 @@ fn tables_laws_and_figures() {
     assert_eq!(s.json(&c)["series"][0]["xs"], serde_json::json!([1.0, 2.0]));
     assert_eq!(type_name(&c), "Chart");
     let f = eval(&mut s, "let f = figure(); f.add(plot([1, 2], [3, 4])); f");
-    assert_eq!(mimes(&s.bundle(&f)), ["text/plain", "image/png"]);
+    assert_eq!(
+        mimes(&s.bundle(&f)),
+        ["text/plain", "image/png", "image/svg+xml"]
+    );
     assert!(s.text(&f).unwrap().starts_with("Figure 1x1 with 1 charts"));
+    // The session's switch: PNG alone, then both again.
+    let _ = eval(&mut s, "figure_formats([\"png\"])");
+    assert_eq!(mimes(&s.bundle(&f)), ["text/plain", "image/png"]);
+    let _ = eval(&mut s, "figure_formats([\"png\", \"svg\"])");
+    assert_eq!(mimes(&s.bundle(&f)).len(), 3);
 }

@@ -107,6 +107,9 @@ fn positional(function: &str, param: &str, ty: &str, arity: usize) -> String {
         ("find_optimal_allocation", "law" | "name" | "rule") => "\"chinchilla\"",
         ("rename", _) => "#{N: \"params\"}",
         ("quantile", "q") => "0.5",
+        ("rand" | "randn" | "sample" | "bootstrap", "n") => "3",
+        ("figure_formats", _) => "[\"png\", \"svg\"]",
+        ("compare_laws", "laws") => "[\"chinchilla\", L]",
         ("contour" | "contourf", "zs") => "[[0, 1], [1, 2]]",
         ("contour" | "contourf", "xs" | "ys") => "[1, 2]",
         ("compute_for_loss" | "data_from_loss" | "size_from_loss" | "cost_from_loss", _) => "2.5",
@@ -433,6 +436,17 @@ fn every_function_and_option_survives_every_bad_value() {
                     let lit = map_literal(&m);
                     maps.insert(i, m);
                     lit
+                }
+                // optimal(C, #{level}) asks for the intervals only a
+                // bootstrapped law has.
+                _ if sig.name == "optimal"
+                    && i == 0
+                    && sig
+                        .params
+                        .last()
+                        .is_some_and(|(_, t)| t.trim().ends_with("Map")) =>
+                {
+                    "LF".into()
                 }
                 _ => positional(&sig.name, p, t, sig.params.len()),
             })

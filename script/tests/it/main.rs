@@ -12,4 +12,5 @@ mod memory;
 mod performance;
 mod plots;
 mod scripts;
+mod uncertainty;
 mod vectors;

@@ -280,3 +280,50 @@ fn line_edges_are_blended() {
     println!("line edges: {partial} partly covered pixels, {full} fully covered");
     assert!(partial > 300 && full > 0, "partial {partial}, full {full}");
 }
+
+/// Pixels that differ between a chart with an annotation at (x, y) and the
+/// same chart without it.
+fn label_pixels(x: f64, y: f64, point: bool) -> usize {
+    let chart = || {
+        let mut c = Chart::new(Scale::Linear, Scale::Linear);
+        c.add(Series::new(Mark::Line, vec![0.0, 10.0], vec![0.0, 10.0]).unwrap())
+            .unwrap();
+        c
+    };
+    let (plain, ..) = render::to_rgba(&Figure::single(chart())).unwrap();
+    let mut c = chart();
+    c.annotate(scaling_lab_core::plot::Annotation {
+        x,
+        y,
+        text: "a label long enough to cross the edge".into(),
+        point,
+        color: None,
+        size: 10.0,
+    })
+    .unwrap();
+    let (marked, ..) = render::to_rgba(&Figure::single(c)).unwrap();
+    plain
+        .chunks(4)
+        .zip(marked.chunks(4))
+        .filter(|(a, b)| a != b)
+        .count()
+}
+
+#[test]
+fn labels_near_an_edge_move_inside_instead_of_being_clipped() {
+    let centre = label_pixels(2.0, 5.0, false) as f64;
+    for (x, y, point) in [
+        (10.0, 5.0, false),
+        (10.0, 10.0, true),
+        (0.0, 10.0, true),
+        (10.0, 0.0, true),
+    ] {
+        let got = label_pixels(x, y, point) as f64;
+        // A clipped label loses most of its pixels; one moved inside keeps
+        // them all (a point adds its dot).
+        assert!(
+            got >= 0.97 * centre,
+            "label at ({x}, {y}) drew {got} pixels, {centre} at the centre"
+        );
+    }
+}

@@ -92,24 +92,56 @@ pub fn draw_all<'a, DB: DrawingBackend + 'a>(
         let at = (chart.x_scale.forward(a.x), chart.y_scale.forward(a.y));
         let col = color(a.color.unwrap_or(Rgb(0, 0, 0)));
         let font = (FONT, px(a.size)).into_font().color(&col);
+        let off = if a.point { px(4.0) as i32 } else { 0 };
+        let (dx, dy) = inside(cc, at, &a.text, px(a.size), off);
+        let style = font.pos(Pos::new(HPos::Left, VPos::Top));
         if a.point {
             let r = (px(6.0) / 2.0).max(1.0) as i32;
-            let off = px(4.0) as i32;
-            let style = font.pos(Pos::new(HPos::Left, VPos::Bottom));
             cc.draw_series(std::iter::once(
                 EmptyElement::at(at)
                     + Circle::new((0, 0), r, col.filled())
-                    + Text::new(a.text.clone(), (off, -off / 2), style),
+                    + Text::new(a.text.clone(), (dx, dy), style),
             ))
             .map_err(render_err)?;
         } else {
-            let style = font.pos(Pos::new(HPos::Left, VPos::Bottom));
-            cc.draw_series(std::iter::once(Text::new(a.text.clone(), at, style)))
-                .map_err(render_err)?;
+            cc.draw_series(std::iter::once(
+                EmptyElement::at(at) + Text::new(a.text.clone(), (dx, dy), style),
+            ))
+            .map_err(render_err)?;
         }
         drawn.placed.push(at);
     }
     Ok(drawn)
+}
+
+/// Where an annotation's text goes, as the offset of its top-left corner
+/// from the point in pixels: up and to the right of the point (by `off`),
+/// as matplotlib's `annotate` puts it, but flipped to the other side of the
+/// point where it would cross the plot's edge, and held inside the plot
+/// when it is wider than either side (a label at the right edge of a chart
+/// is never clipped).
+fn inside<DB: DrawingBackend>(
+    cc: &ChartContext<'_, DB, Coords>,
+    at: (f64, f64),
+    text: &str,
+    size: f64,
+    off: i32,
+) -> (i32, i32) {
+    let (x, y) = cc.backend_coord(&at);
+    let (xs, ys) = cc.plotting_area().get_pixel_range();
+    let m = crate::plot::glyphs::measure(text, size as f32, false);
+    let (w, h) = (m.width.ceil() as i32, (m.ascent + m.descent).ceil() as i32);
+    let mut left = x + off;
+    if left + w > xs.end {
+        left = x - off - w;
+    }
+    let left = left.min(xs.end - w).max(xs.start);
+    let mut top = y - off / 2 - h;
+    if top < ys.start {
+        top = y + off / 2;
+    }
+    let top = top.min(ys.end - h).max(ys.start);
+    (left - x, top - y)
 }
 
 fn series<'a, DB: DrawingBackend + 'a>(
