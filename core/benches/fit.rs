@@ -1,4 +1,5 @@
-//! The full Approach 3 fit (4,500 L-BFGS starts) on 252 runs, and its bootstrap.
+//! The full Approach 3 fit (4,500 L-BFGS starts) on 252 runs, its
+//! bootstrap, and the intervals of the optimum drawn from it.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use scaling_lab_core::fit::simulate::isoflop_runs;
@@ -35,6 +36,19 @@ fn fit(c: &mut Criterion) {
     };
     c.bench_function("bootstrap: 4,000 refits, 252 runs", |b| {
         b.iter(|| black_box(fit_law(&runs, &boot).unwrap().report.intervals))
+    });
+    // Intervals of the optimum from 4,000 refits: 4,000 closed-form optima
+    // and four sorts per budget.
+    let fitted = fit_law(&runs, &boot).unwrap().into_law();
+    c.bench_function("optimal_interval: 4,000 refits, one budget", |b| {
+        b.iter(|| {
+            black_box(
+                fitted
+                    .optimal_interval(black_box(1e25), 0.95)
+                    .unwrap()
+                    .n_low,
+            )
+        })
     });
 }
 

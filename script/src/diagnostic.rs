@@ -228,6 +228,7 @@ pub fn message_in(err: &EvalAltResult, variables: &[String], script_fns: &[Strin
             format!("{what} exceeds the script's size limit")
         }
         EvalAltResult::ErrorFunctionNotFound(sig, _) => function_not_found(sig, script_fns),
+        EvalAltResult::ErrorFor(_) => "a for loop runs over an array, a vector, a range or a string; a Table's rows are `for row in t.rows()` (pandas' iterrows), a column's values `for x in t[\"N\"]`, a map's keys `for k in m.keys()`".to_string(),
         EvalAltResult::ErrorMismatchDataType(expected, actual, _) => match user_type(expected) {
             "integer" => format!(
                 "indexing: an index here must be an integer, got {}",
