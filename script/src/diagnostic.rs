@@ -101,7 +101,14 @@ const PYTHON_HABITS: &[(&str, &str)] = &[
         "groupby",
         "no group-by yet: t.filter(|r| r.k == \"a\") per group, or t[t[\"k\"] == \"a\"]",
     ),
-    ("iterrows", "for i in 0..t.len() { let row = t[i]; ... }"),
+    (
+        "iterrows",
+        "for row in t.rows() { ... } (each row a map: row.N, row[\"loss\"])",
+    ),
+    (
+        "itertuples",
+        "for row in t.rows() { ... } (each row a map: row.N, row[\"loss\"])",
+    ),
     ("to_dict", "t[i] gives row i as a map; t[\"col\"] a column"),
     ("values", "t[\"col\"] gives a column as a vector"),
     (

@@ -331,3 +331,16 @@ fn errors_in_functions_from_earlier_inputs_show_their_line() {
     );
     assert_eq!(e.position, Some((2, 3)));
 }
+
+#[test]
+fn python_loops_over_a_table_point_to_rows() {
+    let e = eval_err("let t = table(#{x: [1.0]}); for r in t { }").message;
+    assert!(e.contains("for row in t.rows()"), "{e}");
+    let e = eval_err("let t = table(#{x: [1.0]}); t.iterrows()").message;
+    assert!(e.contains("for row in t.rows()"), "{e}");
+    let e = eval_err("let x = 2; print(`a\\n${x}`)").message;
+    assert!(
+        e.starts_with("\\n inside a backtick string stays two characters"),
+        "{e}"
+    );
+}
