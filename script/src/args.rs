@@ -421,6 +421,34 @@ pub fn check_bytes(ctx: &NativeCallContext, what: &str, bytes: f64) -> ScriptRes
     Ok(())
 }
 
+/// Charge the work budget for `n` elements of `ns_each` nanoseconds (an
+/// error when interrupted or over the limit).
+pub fn charge(ctx: &NativeCallContext, n: usize, ns_each: u64) -> ScriptResult<()> {
+    lift(
+        ctx,
+        crate::state::state(ctx).budget.charge_elements(n, ns_each),
+    )
+}
+
+/// `v` as a whole number of at least `min` (0 or 1), named `arg` in errors.
+pub fn whole_at_least(
+    ctx: &NativeCallContext,
+    arg: &str,
+    v: &Dynamic,
+    min: INT,
+) -> ScriptResult<usize> {
+    let k = whole(ctx, arg, v)?;
+    if k < min {
+        let what = if min >= 1 {
+            "a positive whole number"
+        } else {
+            "a whole number of 0 or more"
+        };
+        return Err(fail(ctx, format!("{arg} must be {what}, got {k}")));
+    }
+    Ok(k as usize)
+}
+
 /// The number of elements a new vector or table may have: an error, before
 /// anything is allocated, when `n` passes the engine's size limit.
 pub fn check_size(ctx: &NativeCallContext, what: &str, n: f64) -> ScriptResult<usize> {

@@ -55,6 +55,21 @@ pub(crate) fn power_view(f: &PowerFit) -> impl serde::Serialize {
     }
 }
 
+/// A law's answer at each budget of `c` (a number gives a map, a vector a
+/// Table) with its bootstrap interval at the `level` of `options`, the
+/// work charged per refit.
+fn per_budget<R: scaling_lab_core::table::Record + Sync>(
+    ctx: &NativeCallContext,
+    law: &scaling_lab_core::laws::Law,
+    c: &Dynamic,
+    options: &rhai::Map,
+    answer: fn(&scaling_lab_core::laws::Law, f64, f64) -> scaling_lab_core::Result<R>,
+) -> ScriptResult<Dynamic> {
+    let o: scaling_lab_core::laws::fitted::IntervalOptions = crate::options::read(ctx, options)?;
+    let work = scaling_lab_core::budget::work::MATH * law.evaluations() as u64;
+    crate::convert::record_result(ctx, "C", c, work, |c| answer(law, c, o.level.get()))
+}
+
 #[export_module]
 pub mod api {
     use rhai::{Dynamic, Map, NativeCallContext};
@@ -65,7 +80,7 @@ pub mod api {
     use scaling_lab_core::plot::Figure;
     use scaling_lab_core::table::{Column, Table};
 
-    use super::{fit_options, power_view, runs_from};
+    use super::{fit_options, per_budget, power_view, runs_from};
     use crate::convert::to_script;
     use crate::options;
     use scaling_lab_core::fit::{FitLawOptions, RunColumns, SimulateOptions};
@@ -367,7 +382,7 @@ pub mod api {
             (Some(a), _) | (None, Some(a)) => a,
             (None, None) => 1,
         };
-        let samples = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1)) as u64;
+        let samples = law.evaluations() as u64;
         let law = &*law;
         let table = crate::convert::record_table(
             &ctx,
@@ -400,16 +415,7 @@ pub mod api {
         c: Dynamic,
         options: Map,
     ) -> ScriptResult<Dynamic> {
-        let o: IntervalOptions = options::read(&ctx, &options)?;
-        let refits = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1)) as u64;
-        let law = &*law;
-        crate::convert::record_result(
-            &ctx,
-            "C",
-            &c,
-            scaling_lab_core::budget::work::MATH * refits,
-            |c| law.optimal_interval(c, o.level.get()),
-        )
+        per_budget(&ctx, law, &c, &options, Law::optimal_interval)
     }
 
     /// The compute-optimal tokens per parameter D/N at C FLOPs: `#{C,
@@ -436,16 +442,7 @@ pub mod api {
         c: Dynamic,
         options: Map,
     ) -> ScriptResult<Dynamic> {
-        let o: IntervalOptions = options::read(&ctx, &options)?;
-        let refits = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1)) as u64;
-        let law = &*law;
-        crate::convert::record_result(
-            &ctx,
-            "C",
-            &c,
-            scaling_lab_core::budget::work::MATH * refits,
-            |c| law.tokens_per_param_at(c, o.level.get()),
-        )
+        per_budget(&ctx, law, &c, &options, Law::tokens_per_param_at)
     }
 
     /// A fitted law's bootstrap refits, one row each: `E`, `A`, `B`,
@@ -514,7 +511,7 @@ pub mod api {
         let o: RunColumns = options::read(&ctx, &options)?;
         let rs = runs_from(&ctx, &runs, &o)?;
         let c = args::number(&ctx, "C_max", &c_max)?;
-        let samples = law.fit.as_ref().map_or(1, |r| r.samples.len().max(1));
+        let samples = law.evaluations();
         lift(
             &ctx,
             crate::state::state(&ctx)

@@ -286,7 +286,7 @@ pub mod api {
         let refits: usize = entries
             .iter()
             .map(|e| match e {
-                Entry::Law(l) => l.fit.as_ref().map_or(1, |r| r.samples.len().max(1)),
+                Entry::Law(l) => l.evaluations(),
                 Entry::Named(_) => 1,
             })
             .sum();

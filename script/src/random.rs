@@ -18,6 +18,19 @@ fn with_stream<T>(ctx: &NativeCallContext, f: impl FnOnce(&mut Stream) -> T) -> 
     f(&mut guard)
 }
 
+/// Rows `rows` of `t` (drawn by a [`Stream`]), as a table.
+fn take_rows(
+    ctx: &NativeCallContext,
+    t: &scaling_lab_core::table::Table,
+    rows: scaling_lab_core::Result<Vec<usize>>,
+) -> ScriptResult<scaling_lab_core::table::Table> {
+    let rows: Vec<i64> = crate::args::lift(ctx, rows)?
+        .into_iter()
+        .map(|i| i as i64)
+        .collect();
+    crate::args::lift(ctx, t.take(&rows))
+}
+
 /// `n` draws of `draw` as a vector, checked against the size limit and
 /// charged to the work budget first.
 fn draws(
@@ -27,12 +40,7 @@ fn draws(
 ) -> ScriptResult<scaling_lab_core::vector::Vector> {
     let n = crate::args::whole(ctx, "n", n)?;
     let n = crate::args::check_size(ctx, "the draws", n.max(0) as f64)?;
-    crate::args::lift(
-        ctx,
-        crate::state::state(ctx)
-            .budget
-            .charge_elements(n, scaling_lab_core::budget::work::MATH),
-    )?;
+    crate::args::charge(ctx, n, scaling_lab_core::budget::work::MATH)?;
     Ok(with_stream(ctx, |s| {
         scaling_lab_core::vector::Vector::new((0..n).map(|_| draw(s)).collect())
     }))
@@ -42,8 +50,8 @@ fn draws(
 pub mod api {
     use rhai::{Array, Dynamic, FnPtr, Map, NativeCallContext};
 
-    use super::{draws, with_stream};
-    use crate::args::{self, fail, lift, ScriptResult};
+    use super::{draws, take_rows, with_stream};
+    use crate::args::{self, fail, ScriptResult};
     use scaling_lab_core::budget::work;
     use scaling_lab_core::random::{SampleOptions, Stream};
     use scaling_lab_core::table::Table;
@@ -61,13 +69,7 @@ pub mod api {
     /// ```
     #[rhai_fn(return_raw)]
     pub fn seed(ctx: NativeCallContext, n: Dynamic) -> ScriptResult<()> {
-        let n = args::whole(&ctx, "n", &n)?;
-        if n < 0 {
-            return Err(fail(
-                &ctx,
-                format!("n must be a whole number of 0 or more, got {n}"),
-            ));
-        }
+        let n = args::whole_at_least(&ctx, "n", &n, 0)?;
         with_stream(&ctx, |s| *s = Stream::seeded(n as u64));
         Ok(())
     }
@@ -145,31 +147,16 @@ pub mod api {
         options: Map,
     ) -> ScriptResult<Table> {
         let o: SampleOptions = crate::options::read(&ctx, &options)?;
-        let k = args::whole(&ctx, "n", &n)?;
-        if k < 0 {
-            return Err(fail(
-                &ctx,
-                format!("n must be a whole number of 0 or more, got {k}"),
-            ));
-        }
+        let k = args::whole_at_least(&ctx, "n", &n, 0)?;
         let k = args::check_size(&ctx, "the sample's rows", k as f64)?;
-        args::check_size(
-            &ctx,
-            "the sample's cells",
-            (k * t.names().len().max(1)) as f64,
-        )?;
-        lift(
-            &ctx,
-            crate::state::state(&ctx)
-                .budget
-                .charge_elements(k * t.names().len().max(1), work::SIMPLE),
-        )?;
+        let cells = k * t.names().len().max(1);
+        args::check_size(&ctx, "the sample's cells", cells as f64)?;
+        args::charge(&ctx, cells, work::SIMPLE)?;
         let rows = match o.seed {
             Some(seed) => Stream::seeded(seed.get() as u64).choose(t.len(), k, o.replace),
             None => with_stream(&ctx, |s| s.choose(t.len(), k, o.replace)),
         };
-        let rows: Vec<i64> = lift(&ctx, rows)?.into_iter().map(|i| i as i64).collect();
-        lift(&ctx, t.take(&rows))
+        take_rows(&ctx, t, rows)
     }
 
     /// Call `f` on `n` bootstrap resamples of the table (as many rows as
@@ -191,46 +178,25 @@ pub mod api {
         n: Dynamic,
         f: FnPtr,
     ) -> ScriptResult<Dynamic> {
-        let k = args::whole(&ctx, "n", &n)?;
-        if k < 1 {
-            return Err(fail(
-                &ctx,
-                format!("n must be a positive whole number, got {k}"),
-            ));
-        }
+        let k = args::whole_at_least(&ctx, "n", &n, 1)?;
         if t.is_empty() {
             return Err(fail(&ctx, "the table has no rows to resample"));
         }
         let k = args::check_size(&ctx, "the resamples", k as f64)?;
-        args::check_size(
-            &ctx,
-            "one resample's cells",
-            (t.len() * t.names().len().max(1)) as f64,
-        )?;
+        let cells = t.len() * t.names().len().max(1);
+        args::check_size(&ctx, "one resample's cells", cells as f64)?;
         let mut out = Array::with_capacity(k);
         for _ in 0..k {
-            lift(
-                &ctx,
-                crate::state::state(&ctx)
-                    .budget
-                    .charge_elements(t.len() * t.names().len().max(1), work::SIMPLE),
-            )?;
-            let rows = lift(
-                &ctx,
-                with_stream(&ctx, |s| s.choose(t.len(), t.len(), true)),
-            )?;
-            let rows: Vec<i64> = rows.into_iter().map(|i| i as i64).collect();
-            let sample = lift(&ctx, t.take(&rows))?;
+            args::charge(&ctx, cells, work::SIMPLE)?;
+            let rows = with_stream(&ctx, |s| s.choose(t.len(), t.len(), true));
+            let sample = take_rows(&ctx, &t, rows)?;
             out.push(f.call_within_context::<Dynamic>(&ctx, (sample,))?);
         }
-        if out.iter().all(|v| v.is_float() || v.is_int()) {
-            let xs: Vec<f64> = out
-                .iter()
-                .map(|v| {
-                    v.as_float()
-                        .unwrap_or_else(|_| v.as_int().unwrap_or(0) as f64)
-                })
-                .collect();
+        if let Some(xs) = out
+            .iter()
+            .map(args::as_number)
+            .collect::<Option<Vec<f64>>>()
+        {
             if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
                 return Err(fail(
                     &ctx,

@@ -22,7 +22,6 @@ use rhai::plugin::*;
 use rhai::{Array, Dynamic, FuncRegistration, Module, NativeCallContext, FLOAT, INT};
 
 use crate::args::{self, error_at, fail, lift, ScriptResult};
-use crate::state::state;
 use scaling_lab_core::budget::work;
 use scaling_lab_core::error::Error;
 use scaling_lab_core::numeric::elementwise::{self, Binary, Compare, Side, Unary};
@@ -119,7 +118,7 @@ fn op_error(
 /// Charge the budget for `n` elements of `ns_each` and check the size limit.
 fn charge(ctx: &NativeCallContext, n: usize, ns_each: u64) -> ScriptResult<()> {
     args::check_size(ctx, "the result", n as f64)?;
-    lift(ctx, state(ctx).budget.charge_elements(n, ns_each))
+    args::charge(ctx, n, ns_each)
 }
 
 fn kind_name(o: &Operand, declared: &'static str) -> &'static str {

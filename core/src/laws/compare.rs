@@ -189,14 +189,7 @@ pub fn compare_chosen(entries: &[Entry], budgets: &[f64], level: f64) -> Result<
         let f = match name.as_str() {
             "law" | "loss_from" => continue,
             n if n.starts_with("loss") => NumFormat::Fixed(4),
-            n => Answer::format(
-                n.split("_low")
-                    .next()
-                    .unwrap_or(n)
-                    .split("_high")
-                    .next()
-                    .unwrap_or(n),
-            ),
+            n => Answer::format(n.trim_end_matches("_low").trim_end_matches("_high")),
         };
         t.set_format(&name, f)?;
     }

@@ -178,12 +178,6 @@ impl crate::table::Record for OptimumInterval {
 }
 
 impl FitReport {
-    /// The 95% bootstrap interval of E + A/N^alpha + B/D^beta at (n, d)
-    /// ([`FitReport::interval_at`] at 0.95).
-    pub fn interval(&self, n: f64, d: f64) -> crate::Result<Option<(f64, f64)>> {
-        self.interval_at(n, d, 0.95)
-    }
-
     /// The central `level` bootstrap interval of the loss at (n, d): the
     /// law evaluated with every refit's coefficients (so the coefficients'
     /// correlations are kept, unlike intervals added per coefficient).
@@ -243,6 +237,12 @@ impl super::Law {
     /// Whether this law carries bootstrap refits to draw intervals from.
     pub fn has_refits(&self) -> bool {
         self.fit.as_ref().is_some_and(|r| r.samples.len() >= 2)
+    }
+
+    /// How many laws one answer evaluates: one per bootstrap refit, or
+    /// just this one (what a front end charges a call to its budget for).
+    pub fn evaluations(&self) -> usize {
+        self.fit.as_ref().map_or(1, |r| r.samples.len().max(1))
     }
 
     /// The compute-optimal allocation of `c` FLOPs with central `level`
