@@ -38,8 +38,8 @@ fn draws(
     n: &Dynamic,
     draw: fn(&mut Stream) -> f64,
 ) -> ScriptResult<scaling_lab_core::vector::Vector> {
-    let n = crate::args::whole(ctx, "n", n)?;
-    let n = crate::args::check_size(ctx, "the draws", n.max(0) as f64)?;
+    let n = crate::args::whole_at_least(ctx, "n", n, 0)?;
+    let n = crate::args::check_size(ctx, "the draws", n as f64)?;
     crate::args::charge(ctx, n, scaling_lab_core::budget::work::MATH)?;
     Ok(with_stream(ctx, |s| {
         scaling_lab_core::vector::Vector::new((0..n).map(|_| draw(s)).collect())

@@ -116,6 +116,11 @@ fn sampling_and_the_bootstrap() {
         sum(a["x"] - b["x"])"#,
     );
     assert_eq!(same, 0.0);
+    let e = eval_err("randn(-3)").message;
+    assert!(
+        e.contains("n must be a whole number of 0 or more, got -3"),
+        "{e}"
+    );
     let e = eval_err(r#"table(#{x: [1.0, 2.0]}).sample(3)"#).message;
     assert!(e.contains("use #{replace: true}"), "{e}");
     // The bootstrap standard error of a mean of 5 values is near
